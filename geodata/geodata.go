@@ -1,0 +1,80 @@
+// Package geodata holds casmap's domain: layers, features, queries over
+// them, the parsers that turn outside input into queries, and validation.
+//
+// It knows nothing of HTTP or SQL. The store lives in geodata/sqlite and the
+// web API in server; both speak in the types defined here.
+package geodata
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Layer ids are the API contract: clients and links name layers by them.
+const (
+	LayerBorders   = "borders"
+	LayerGBAO      = "gbao"
+	LayerTAPI      = "tapi"
+	LayerRailways  = "railways"
+	LayerIncidents = "incidents"
+	LayerPlaces    = "places"
+)
+
+// Layer describes one map layer: what it is, how it is drawn and where its
+// data comes from. Count, Extent, Temporal and Updated are derived from the
+// layer's features by the store.
+type Layer struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description"`
+	GeometryKind string    `json:"geometry"`
+	Style        Style     `json:"style"`
+	Attribution  string    `json:"attribution"`
+	License      string    `json:"license"`
+	Queryables   []string  `json:"queryables,omitempty"`
+	Count        int       `json:"count"`
+	Extent       orb.Bound `json:"-"`
+	Temporal     *Interval `json:"-"`
+	Updated      time.Time `json:"updated"`
+}
+
+// Style is a layer's default look on the map.
+type Style struct {
+	Color     string  `json:"color"`
+	FillColor string  `json:"fillColor,omitempty"`
+	Weight    float64 `json:"weight,omitempty"`
+	Opacity   float64 `json:"opacity,omitempty"`
+	Fill      float64 `json:"fillOpacity,omitempty"`
+	Dash      string  `json:"dashArray,omitempty"`
+	Radius    float64 `json:"radius,omitempty"`
+	Icon      string  `json:"icon,omitempty"`
+}
+
+// Feature is one item of a layer: a stable id unique within the layer, an
+// RFC 7946 geometry in WGS84 longitude/latitude, and free-form properties.
+// Every feature carries a "sources" property.
+type Feature struct {
+	ID         string
+	Geometry   orb.Geometry
+	Properties map[string]any
+}
+
+// Page is one page of a query's matches.
+type Page struct {
+	Features []Feature
+	// Matched is the number of features that match the query, all pages
+	// together.
+	Matched int
+}
+
+// Version identifies the state of the data: it changes whenever any layer
+// changes, so responses and downloads can name exactly what they served.
+type Version string
+
+// LayerData is a layer with all its features, as read from the seed or an
+// import file.
+type LayerData struct {
+	Layer    Layer
+	Features []Feature
+}

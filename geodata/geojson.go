@@ -1,0 +1,110 @@
+package geodata
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// DecodeFeatureCollection parses a GeoJSON FeatureCollection into features,
+// checking each with ValidateFeature. An error names the feature (by index
+// and id) and what is wrong with it; nothing is returned unless all of it is
+// good.
+func DecodeFeatureCollection(data []byte) ([]Feature, error) {
+	var head struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, Invalidf("not valid JSON: %v", err)
+	}
+	if head.Type != "FeatureCollection" {
+		return nil, Invalidf("GeoJSON type is %q, want FeatureCollection", truncate(head.Type, 40))
+	}
+	out := make([]Feature, 0, len(head.Features))
+	seen := make(map[string]int, len(head.Features))
+	for i, raw := range head.Features {
+		f, err := decodeFeature(raw)
+		if err == nil {
+			err = ValidateFeature(f)
+		}
+		if err != nil {
+			return nil, Invalidf("feature %d%s: %s", i+1, idSuffix(f.ID), Message(err, err.Error()))
+		}
+		if prev, dup := seen[f.ID]; dup {
+			return nil, Invalidf("feature %d (id %q): id already used by feature %d", i+1, truncate(f.ID, 60), prev)
+		}
+		seen[f.ID] = i + 1
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func idSuffix(id string) string {
+	if id == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (id %q)", truncate(id, 60))
+}
+
+func decodeFeature(raw []byte) (Feature, error) {
+	var probe struct {
+		ID       json.RawMessage `json:"id"`
+		Geometry json.RawMessage `json:"geometry"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return Feature{}, Invalidf("not a JSON object: %v", err)
+	}
+	id, err := featureID(probe.ID)
+	if err != nil {
+		return Feature{}, err
+	}
+	if len(probe.Geometry) == 0 || bytes.Equal(probe.Geometry, []byte("null")) {
+		return Feature{ID: id}, Invalidf("geometry is missing")
+	}
+	gf, err := geojson.UnmarshalFeature(raw)
+	if err != nil {
+		return Feature{ID: id}, Invalidf("not a GeoJSON Feature: %v", err)
+	}
+	props := map[string]any(gf.Properties)
+	if props == nil {
+		props = map[string]any{}
+	}
+	return Feature{ID: id, Geometry: gf.Geometry, Properties: props}, nil
+}
+
+// featureID accepts a string id, or a whole-number id written as a number,
+// which it keeps in its decimal form.
+func featureID(raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return "", Invalidf("id is missing")
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s, nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err == nil {
+		if _, err := n.Int64(); err == nil {
+			return n.String(), nil
+		}
+	}
+	return "", Invalidf("id must be a string or a whole number")
+}
+
+// ToGeoJSON converts f into orb's GeoJSON feature type for encoding.
+func (f Feature) ToGeoJSON() *geojson.Feature {
+	gf := geojson.NewFeature(f.Geometry)
+	gf.ID = f.ID
+	gf.Properties = geojson.Properties(f.Properties)
+	if gf.Properties == nil {
+		gf.Properties = geojson.Properties{}
+	}
+	return gf
+}
+
+// Bound returns the bounding box of f's geometry.
+func (f Feature) Bound() orb.Bound { return f.Geometry.Bound() }

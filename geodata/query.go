@@ -1,0 +1,48 @@
+package geodata
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Paging limits of the items API.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+)
+
+// Query selects features of one layer. Zero values mean "no constraint":
+// a nil BBox or Interval matches everything, Limit 0 means DefaultLimit.
+type Query struct {
+	Layer    string
+	BBox     *orb.Bound
+	Interval *Interval
+	// Props holds equality filters on queryable properties, by name.
+	Props  map[string]string
+	Limit  int
+	Offset int
+}
+
+// Interval is a closed time interval; a zero Start or End leaves that side
+// open. An instant is an interval whose Start equals its End.
+type Interval struct {
+	Start time.Time
+	End   time.Time
+}
+
+// Overlaps reports whether the span [from, to] shares any instant with iv.
+func (iv Interval) Overlaps(from, to time.Time) bool {
+	if !iv.Start.IsZero() && to.Before(iv.Start) {
+		return false
+	}
+	if !iv.End.IsZero() && from.After(iv.End) {
+		return false
+	}
+	return true
+}
+
+// Filtered reports whether q narrows its layer in any way other than paging.
+func (q Query) Filtered() bool {
+	return q.BBox != nil || q.Interval != nil || len(q.Props) > 0
+}
