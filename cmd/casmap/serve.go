@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/casmap/casmap/geodata/seed"
+	"github.com/casmap/casmap/geodata/sqlite"
+	"github.com/casmap/casmap/server"
+	"github.com/casmap/casmap/web"
+)
+
+var _ server.Store = (*sqlite.DB)(nil)
+
+// config is what the subcommands are told through flags and environment.
+type config struct {
+	Addr string
+	DB   string
+}
+
+// commonFlags declares --db (and --addr when addr is true) with
+// environment fallbacks.
+func commonFlags(name string, getenv func(string) string, stderr io.Writer, cfg *config, addr bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DB, "db", envOr(getenv, "CASMAP_DB", "./casmap.db"), "SQLite database file (env CASMAP_DB)")
+	if addr {
+		fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "CASMAP_ADDR", "127.0.0.1:8080"), "address to listen on (env CASMAP_ADDR)")
+	}
+	return fs
+}
+
+func envOr(getenv func(string) string, key, fallback string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// openSeeded opens the database and seeds it when it is new.
+func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, error) {
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	data, err := seed.Load()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	seeded, err := db.Seed(ctx, data, false)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("seed %s: %w", path, err)
+	}
+	if seeded {
+		logger.Info("created and seeded a new database", "path", path, "layers", len(data))
+	}
+	return db, nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := commonFlags("serve", getenv, stderr, &cfg, true)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	db, err := openSeeded(ctx, cfg.DB, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	assets, err := web.Assets()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(server.Config{}, db, assets, logger),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "casmap: serving the map at http://%s/ (database %s)\n", ln.Addr(), cfg.DB)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := commonFlags("seed", getenv, stderr, &cfg, false)
+	force := fs.Bool("force", false, "rebuild the seeded layers even if the database has data (imported features are kept)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	data, err := seed.Load()
+	if err != nil {
+		return err
+	}
+	wrote, err := db.Seed(ctx, data, *force)
+	if err != nil {
+		return fmt.Errorf("seed %s: %w", cfg.DB, err)
+	}
+	if !wrote {
+		fmt.Fprintf(stdout, "%s already holds data; nothing changed (use --force to rebuild the seeded layers)\n", cfg.DB)
+		return nil
+	}
+	fmt.Fprintf(stdout, "seeded %d layers into %s\n", len(data), cfg.DB)
+	return nil
+}

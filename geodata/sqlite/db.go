@@ -1,0 +1,197 @@
+// Package sqlite is casmap's store on SQLite (modernc.org/sqlite, no cgo).
+//
+// Layers live in a layers table, features in a features table with their
+// geometry as WKB, properties as JSON text, exact bounding-box columns, date
+// columns for time filters, and an R*Tree over the bounding boxes. The
+// schema is created and upgraded by ordered migrations embedded in the
+// binary.
+//
+// A DB holds two connection pools on the same file: one connection for
+// writes, whose transactions start IMMEDIATE so two writers queue on the
+// busy timeout instead of failing halfway, and a pool of query-only
+// connections for reads, which WAL lets run beside the writer, each seeing
+// a consistent snapshot.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is casmap's store on one SQLite file. It is safe for concurrent use.
+type DB struct {
+	path string
+	w    *sql.DB // one connection; every write goes through it
+	r    *sql.DB // query-only connections for reads
+}
+
+// Open opens the SQLite database at path, creating the file and its schema
+// when they do not exist and applying any migrations the file lacks. The
+// directory must exist and be writable.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: open: empty database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := checkDir(filepath.Dir(abs)); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w, err := sql.Open("sqlite", dsn(abs, "_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	// SQLite allows one writer at a time; one connection makes writers in
+	// this process queue in Go rather than on the busy timeout.
+	w.SetMaxOpenConns(1)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(abs, "_pragma=query_only(1)"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &DB{path: path, w: w, r: r}, nil
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+// checkDir turns SQLite's "unable to open database file" into a message
+// that says what is wrong with the directory.
+func checkDir(dir string) error {
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("directory %s does not exist", dir)
+	case err != nil:
+		return err
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
+}
+
+// dsn builds a file: URI for modernc.org/sqlite. The path is escaped so
+// that '?', '#' or '%' in a file name cannot be read as URI syntax.
+func dsn(abs string, extra ...string) string {
+	params := []string{
+		"_pragma=busy_timeout(5000)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=journal_mode(WAL)",
+		"_pragma=synchronous(NORMAL)",
+	}
+	u := url.URL{Path: filepath.ToSlash(abs)}
+	return "file:" + u.EscapedPath() + "?" + strings.Join(append(params, extra...), "&")
+}
+
+// migration is one numbered schema step, read from migrations/NNNN_*.sql.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations returns the embedded migrations in order, checking they
+// are numbered 1, 2, 3... with no gap, so user_version maps to one file.
+func loadMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, name := range names {
+		base := filepath.Base(name)
+		num, _, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: base, sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: want number %d", m.name, i+1)
+		}
+	}
+	return out, nil
+}
+
+const (
+	getUserVersion = `PRAGMA user_version`
+	// user_version cannot be bound as a parameter; the value is a number
+	// this package formats, never outside input.
+	setUserVersion = `PRAGMA user_version = %d`
+	insertMeta     = `INSERT INTO meta (id, dbid, generation) VALUES (1, ?, 0) ON CONFLICT (id) DO NOTHING`
+)
+
+// migrate applies the migrations the database lacks, and makes sure the
+// meta row exists, in one IMMEDIATE transaction, so two processes opening a
+// new file at once cannot both create the schema.
+func migrate(ctx context.Context, w *sql.DB) error {
+	migrations, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var current int
+	if err := tx.QueryRowContext(ctx, getUserVersion).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this program knows (%d)", current, len(migrations))
+	}
+	for _, m := range migrations[current:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(setUserVersion, m.version)); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	id, err := newDBID()
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, insertMeta, id); err != nil {
+		return fmt.Errorf("create meta row: %w", err)
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,210 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// queryer is what both *sql.DB and *sql.Tx offer for reading.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// layerSelect reads a layer with what its features say about it: how many,
+// where and when. The aggregates are NULL for a layer with no features.
+const layerSelect = `SELECT l.id, l.title, l.description, l.geometry_kind, l.style,
+	l.attribution, l.license, l.queryables, l.updated,
+	count(f.rid), min(f.minx), min(f.miny), max(f.maxx), max(f.maxy),
+	min(f.t_start), max(f.t_end)
+FROM layers AS l LEFT JOIN features AS f ON f.layer = l.id`
+
+const selectLayers = layerSelect + ` GROUP BY l.id ORDER BY l.id`
+
+// Layers returns every layer with its feature count, extent, time span and
+// update time, ordered by id.
+func (db *DB) Layers(ctx context.Context) ([]geodata.Layer, error) {
+	rows, err := db.r.QueryContext(ctx, selectLayers)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list layers: %w", err)
+	}
+	defer rows.Close()
+	var out []geodata.Layer
+	for rows.Next() {
+		l, err := scanLayer(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list layers: %w", err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list layers: %w", err)
+	}
+	return out, nil
+}
+
+const selectLayer = layerSelect + ` WHERE l.id = ? GROUP BY l.id`
+
+// Layer returns one layer like Layers does, or an error wrapping
+// geodata.ErrNotFound when there is no layer with that id.
+func (db *DB) Layer(ctx context.Context, id string) (geodata.Layer, error) {
+	l, err := scanLayer(db.r.QueryRowContext(ctx, selectLayer, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return geodata.Layer{}, geodata.NotFoundf("layer %q does not exist", id)
+	}
+	if err != nil {
+		return geodata.Layer{}, fmt.Errorf("sqlite: read layer %s: %w", id, err)
+	}
+	return l, nil
+}
+
+// scanLayer reads one row of layerSelect.
+func scanLayer(s interface{ Scan(...any) error }) (geodata.Layer, error) {
+	var (
+		l                      geodata.Layer
+		style, queryables, upd string
+		minx, miny, maxx, maxy sql.NullFloat64
+		start, end             sql.NullInt64
+	)
+	if err := s.Scan(&l.ID, &l.Title, &l.Description, &l.GeometryKind, &style,
+		&l.Attribution, &l.License, &queryables, &upd,
+		&l.Count, &minx, &miny, &maxx, &maxy, &start, &end); err != nil {
+		return geodata.Layer{}, err
+	}
+	if err := json.Unmarshal([]byte(style), &l.Style); err != nil {
+		return geodata.Layer{}, fmt.Errorf("layer %s style: %w", l.ID, err)
+	}
+	if err := json.Unmarshal([]byte(queryables), &l.Queryables); err != nil {
+		return geodata.Layer{}, fmt.Errorf("layer %s queryables: %w", l.ID, err)
+	}
+	if len(l.Queryables) == 0 {
+		l.Queryables = nil
+	}
+	t, err := time.Parse(time.RFC3339, upd)
+	if err != nil {
+		return geodata.Layer{}, fmt.Errorf("layer %s updated: %w", l.ID, err)
+	}
+	l.Updated = t
+	if minx.Valid {
+		l.Extent = orb.Bound{
+			Min: orb.Point{minx.Float64, miny.Float64},
+			Max: orb.Point{maxx.Float64, maxy.Float64},
+		}
+	}
+	if start.Valid {
+		l.Temporal = &geodata.Interval{
+			Start: time.Unix(start.Int64, 0).UTC(),
+			End:   time.Unix(end.Int64, 0).UTC(),
+		}
+	}
+	return l, nil
+}
+
+const (
+	countFeatures  = `SELECT count(*) FROM features AS f WHERE `
+	selectFeatures = `SELECT f.id, f.properties, f.geometry FROM features AS f WHERE `
+	pageFeatures   = ` ORDER BY f.rid LIMIT ? OFFSET ?`
+)
+
+// Features returns one page of the features of q.Layer that match q, in
+// the order they were added, and how many match in all. A bbox matches
+// features whose bounding box intersects it; a time interval matches dated
+// features whose span overlaps it. It returns an error wrapping
+// geodata.ErrNotFound when the layer does not exist and one wrapping
+// geodata.ErrInvalid for a bad query.
+func (db *DB) Features(ctx context.Context, q geodata.Query) (geodata.Page, error) {
+	limit, offset := q.Limit, q.Offset
+	if limit == 0 {
+		limit = geodata.DefaultLimit
+	}
+	if limit < 0 || limit > geodata.MaxLimit {
+		return geodata.Page{}, geodata.Invalidf("limit %d is out of range: it must be between 1 and %d", limit, geodata.MaxLimit)
+	}
+	if offset < 0 {
+		return geodata.Page{}, geodata.Invalidf("offset %d is negative", offset)
+	}
+	w, err := buildWhere(q)
+	if err != nil {
+		return geodata.Page{}, err
+	}
+	// One read transaction, so the count and the page see the same data.
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
+	}
+	defer tx.Rollback()
+	if err := requireLayer(ctx, tx, q.Layer); err != nil {
+		return geodata.Page{}, err
+	}
+	var page geodata.Page
+	if err := tx.QueryRowContext(ctx, countFeatures+w.sql(), w.args...).Scan(&page.Matched); err != nil {
+		return geodata.Page{}, fmt.Errorf("sqlite: count %s: %w", q.Layer, err)
+	}
+	page.Features = []geodata.Feature{}
+	if offset >= page.Matched {
+		return page, nil
+	}
+	args := append(w.args, limit, offset)
+	rows, err := tx.QueryContext(ctx, selectFeatures+w.sql()+pageFeatures, args...)
+	if err != nil {
+		return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		f, err := scanFeature(rows)
+		if err != nil {
+			return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
+		}
+		page.Features = append(page.Features, f)
+	}
+	if err := rows.Err(); err != nil {
+		return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
+	}
+	return page, nil
+}
+
+const selectFeature = `SELECT f.id, f.properties, f.geometry FROM features AS f WHERE f.layer = ? AND f.id = ?`
+
+// Feature returns one feature, or an error wrapping geodata.ErrNotFound
+// when the layer or the feature does not exist.
+func (db *DB) Feature(ctx context.Context, layer, id string) (geodata.Feature, error) {
+	f, err := scanFeature(db.r.QueryRowContext(ctx, selectFeature, layer, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		if err := requireLayer(ctx, db.r, layer); err != nil {
+			return geodata.Feature{}, err
+		}
+		return geodata.Feature{}, geodata.NotFoundf("feature %q not found in layer %q", id, layer)
+	}
+	if err != nil {
+		return geodata.Feature{}, fmt.Errorf("sqlite: read feature %s/%s: %w", layer, id, err)
+	}
+	return f, nil
+}
+
+// scanFeature reads a row of id, properties and geometry.
+func scanFeature(s interface{ Scan(...any) error }) (geodata.Feature, error) {
+	var (
+		f     geodata.Feature
+		props string
+		geom  = wkb.Scanner(nil)
+	)
+	if err := s.Scan(&f.ID, &props, geom); err != nil {
+		return geodata.Feature{}, err
+	}
+	if err := json.Unmarshal([]byte(props), &f.Properties); err != nil {
+		return geodata.Feature{}, fmt.Errorf("feature %s properties: %w", f.ID, err)
+	}
+	if f.Properties == nil {
+		f.Properties = map[string]any{}
+	}
+	f.Geometry = geom.Geometry
+	return f, nil
+}

@@ -1,0 +1,296 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+const (
+	anyLayer    = `SELECT EXISTS (SELECT 1 FROM layers)`
+	upsertLayer = `INSERT INTO layers
+	(id, title, description, geometry_kind, style, attribution, license, queryables, updated)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+	title = excluded.title, description = excluded.description,
+	geometry_kind = excluded.geometry_kind, style = excluded.style,
+	attribution = excluded.attribution, license = excluded.license,
+	queryables = excluded.queryables, updated = excluded.updated`
+	deleteSeedFeatures = `DELETE FROM features WHERE layer = ? AND origin = 'seed'`
+	// A seed feature whose id a person has imported stays as imported:
+	// their edit wins over the curated copy.
+	insertSeedFeature = `INSERT INTO features
+	(layer, id, origin, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
+VALUES (?, ?, 'seed', ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (layer, id) DO NOTHING`
+)
+
+// Seed fills the database from data. When the database already has layers
+// and force is false it does nothing and returns false. Otherwise, in one
+// transaction, it writes each layer's metadata and replaces the layer's
+// seed features with data's, keeping features that were imported; a seed
+// feature with the id of an imported one is skipped. It returns true when
+// it wrote.
+func (db *DB) Seed(ctx context.Context, data []geodata.LayerData, force bool) (bool, error) {
+	rows := make([][]featureRow, len(data))
+	seen := make(map[string]bool, len(data))
+	for i, ld := range data {
+		if ld.Layer.ID == "" {
+			return false, geodata.Invalidf("seed layer %d has no id", i+1)
+		}
+		if seen[ld.Layer.ID] {
+			return false, geodata.Invalidf("seed layer %q appears twice", ld.Layer.ID)
+		}
+		seen[ld.Layer.ID] = true
+		r, err := encodeFeatures(ld.Features)
+		if err != nil {
+			return false, fmt.Errorf("sqlite: seed layer %s: %w", ld.Layer.ID, err)
+		}
+		rows[i] = r
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: seed: %w", err)
+	}
+	defer tx.Rollback()
+	var seeded bool
+	if err := tx.QueryRowContext(ctx, anyLayer).Scan(&seeded); err != nil {
+		return false, fmt.Errorf("sqlite: seed: %w", err)
+	}
+	if seeded && !force {
+		return false, nil
+	}
+	now := time.Now()
+	for i, ld := range data {
+		if err := seedLayer(ctx, tx, ld.Layer, rows[i], now); err != nil {
+			return false, fmt.Errorf("sqlite: seed layer %s: %w", ld.Layer.ID, err)
+		}
+	}
+	if err := bump(ctx, tx); err != nil {
+		return false, fmt.Errorf("sqlite: seed: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("sqlite: seed: %w", err)
+	}
+	return true, nil
+}
+
+// seedLayer writes one layer's metadata and swaps its seed features.
+func seedLayer(ctx context.Context, tx *sql.Tx, l geodata.Layer, rows []featureRow, now time.Time) error {
+	style, err := json.Marshal(l.Style)
+	if err != nil {
+		return fmt.Errorf("style: %w", err)
+	}
+	queryables := l.Queryables
+	if queryables == nil {
+		queryables = []string{}
+	}
+	qjson, err := json.Marshal(queryables)
+	if err != nil {
+		return fmt.Errorf("queryables: %w", err)
+	}
+	updated := l.Updated
+	if updated.IsZero() {
+		updated = now
+	}
+	if _, err := tx.ExecContext(ctx, upsertLayer, l.ID, l.Title, l.Description, l.GeometryKind,
+		string(style), l.Attribution, l.License, string(qjson), formatTime(updated)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, deleteSeedFeatures, l.ID); err != nil {
+		return err
+	}
+	return writeFeatures(ctx, tx, insertSeedFeature, l.ID, rows)
+}
+
+const (
+	layerExists         = `SELECT EXISTS (SELECT 1 FROM layers WHERE id = ?)`
+	touchLayer          = `UPDATE layers SET updated = ? WHERE id = ?`
+	upsertImportFeature = `INSERT INTO features
+	(layer, id, origin, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
+VALUES (?, ?, 'import', ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (layer, id) DO UPDATE SET
+	origin = 'import', properties = excluded.properties, geometry = excluded.geometry,
+	minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,
+	t_start = excluded.t_start, t_end = excluded.t_end`
+)
+
+// Import adds features to an existing layer, replacing any with the same
+// id, and marks them as imported so a later re-seed keeps them. It writes
+// all of them in one transaction or none.
+func (db *DB) Import(ctx context.Context, layer string, features []geodata.Feature) error {
+	rows, err := encodeFeatures(features)
+	if err != nil {
+		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
+	}
+	defer tx.Rollback()
+	if err := requireLayer(ctx, tx, layer); err != nil {
+		return err
+	}
+	if err := writeFeatures(ctx, tx, upsertImportFeature, layer, rows); err != nil {
+		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
+	}
+	if err := touchAndBump(ctx, tx, layer); err != nil {
+		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
+	}
+	return nil
+}
+
+const deleteFeature = `DELETE FROM features WHERE layer = ? AND id = ?`
+
+// Delete removes one feature, whatever its origin. It returns an error
+// wrapping geodata.ErrNotFound when the layer or the feature does not
+// exist.
+func (db *DB) Delete(ctx context.Context, layer, id string) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete %s/%s: %w", layer, id, err)
+	}
+	defer tx.Rollback()
+	if err := requireLayer(ctx, tx, layer); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, deleteFeature, layer, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete %s/%s: %w", layer, id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: delete %s/%s: %w", layer, id, err)
+	} else if n == 0 {
+		return geodata.NotFoundf("feature %q not found in layer %q", id, layer)
+	}
+	if err := touchAndBump(ctx, tx, layer); err != nil {
+		return fmt.Errorf("sqlite: delete %s/%s: %w", layer, id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: delete %s/%s: %w", layer, id, err)
+	}
+	return nil
+}
+
+// requireLayer returns a not-found error when layer does not exist.
+func requireLayer(ctx context.Context, q queryer, layer string) error {
+	var ok bool
+	if err := q.QueryRowContext(ctx, layerExists, layer).Scan(&ok); err != nil {
+		return fmt.Errorf("sqlite: look up layer %s: %w", layer, err)
+	}
+	if !ok {
+		return geodata.NotFoundf("layer %q does not exist", layer)
+	}
+	return nil
+}
+
+// touchAndBump records that layer changed now, and bumps the version.
+func touchAndBump(ctx context.Context, tx *sql.Tx, layer string) error {
+	if _, err := tx.ExecContext(ctx, touchLayer, formatTime(time.Now()), layer); err != nil {
+		return err
+	}
+	return bump(ctx, tx)
+}
+
+// featureRow is a feature encoded for the features table.
+type featureRow struct {
+	id         string
+	properties string
+	geometry   []byte
+	minx, miny float64
+	maxx, maxy float64
+	start, end sql.NullInt64
+}
+
+// encodeFeatures encodes every feature before a transaction starts, so bad
+// input fails fast and holds no lock. Ids must be unique within the batch:
+// two features with one id are a mistake in the input, not an update.
+func encodeFeatures(features []geodata.Feature) ([]featureRow, error) {
+	out := make([]featureRow, len(features))
+	seen := make(map[string]int, len(features))
+	for i, f := range features {
+		if prev, dup := seen[f.ID]; dup {
+			return nil, geodata.Invalidf("feature %d (id %q): id already used by feature %d", i+1, f.ID, prev)
+		}
+		seen[f.ID] = i + 1
+		r, err := encodeFeature(f)
+		if err != nil {
+			return nil, geodata.Invalidf("feature %d (id %q): %s", i+1, f.ID, geodata.Message(err, err.Error()))
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+func encodeFeature(f geodata.Feature) (featureRow, error) {
+	if f.ID == "" {
+		return featureRow{}, geodata.Invalidf("id is missing")
+	}
+	if f.Geometry == nil {
+		return featureRow{}, geodata.Invalidf("geometry is missing")
+	}
+	b := f.Geometry.Bound()
+	if b.IsEmpty() {
+		return featureRow{}, geodata.Invalidf("geometry is empty")
+	}
+	for _, v := range []float64{b.Min.X(), b.Min.Y(), b.Max.X(), b.Max.Y()} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return featureRow{}, geodata.Invalidf("geometry has a coordinate that is not a finite number")
+		}
+	}
+	geom, err := wkb.Marshal(f.Geometry)
+	if err != nil {
+		return featureRow{}, geodata.Invalidf("geometry: %v", err)
+	}
+	props := f.Properties
+	if props == nil {
+		props = map[string]any{}
+	}
+	pjson, err := json.Marshal(props)
+	if err != nil {
+		return featureRow{}, geodata.Invalidf("properties: %v", err)
+	}
+	r := featureRow{
+		id: f.ID, properties: string(pjson), geometry: geom,
+		minx: b.Min.X(), miny: b.Min.Y(), maxx: b.Max.X(), maxy: b.Max.Y(),
+	}
+	if from, to, ok := geodata.TimeSpan(props); ok {
+		r.start = sql.NullInt64{Int64: from.Unix(), Valid: true}
+		r.end = sql.NullInt64{Int64: to.Unix(), Valid: true}
+	}
+	return r, nil
+}
+
+// writeFeatures runs stmt, an insert taking a layer and a featureRow's
+// fields, for every row.
+func writeFeatures(ctx context.Context, tx *sql.Tx, stmt, layer string, rows []featureRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ps, err := tx.PrepareContext(ctx, stmt)
+	if err != nil {
+		return err
+	}
+	defer ps.Close()
+	for _, r := range rows {
+		if _, err := ps.ExecContext(ctx, layer, r.id, r.properties, r.geometry,
+			r.minx, r.miny, r.maxx, r.maxy, r.start, r.end); err != nil {
+			return fmt.Errorf("feature %q: %w", r.id, err)
+		}
+	}
+	return nil
+}
+
+// formatTime is how times are stored: RFC 3339 in UTC, to the second.
+func formatTime(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+}

@@ -1,0 +1,180 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/casmap/casmap/geodata"
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Parameters the items handler itself reads; geodata parses the rest.
+var responseParams = []string{"f", "download"}
+
+func handleItems(store Store, links linker) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		layer, err := store.Layer(ctx, c.Param("layer"))
+		if err != nil {
+			return err
+		}
+		params := c.QueryParams()
+		q, err := geodata.ParseItemsQuery(layer, params, responseParams...)
+		if err != nil {
+			return err
+		}
+		fm, err := negotiate(c)
+		if err != nil {
+			return err
+		}
+		download, err := parseDownload(params.Get("download"))
+		if err != nil {
+			return err
+		}
+		v, err := store.Version(ctx)
+		if err != nil {
+			return err
+		}
+		if notModified(c, v, fm.media) {
+			return nil
+		}
+		page, err := store.Features(ctx, q)
+		if err != nil {
+			return err
+		}
+		if download {
+			c.Response().Header().Set(echo.HeaderContentDisposition, attachment(layer.ID, q, fm.ext))
+		}
+		c.Response().Header().Set(echo.HeaderContentType, fm.media)
+		c.Response().WriteHeader(http.StatusOK)
+		return fm.write(c.Response(), itemsDoc{
+			Layer:     layer,
+			Page:      page,
+			Links:     itemsLinks(c, links, layer.ID, q, len(page.Features), page.Matched),
+			TimeStamp: time.Now(),
+			Version:   v,
+		})
+	}
+}
+
+func parseDownload(s string) (bool, error) {
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, geodata.Invalidf("download=%q must be 1 or 0", truncateParam(s))
+	}
+	return b, nil
+}
+
+// attachment names a download after its layer, and says when it holds
+// only what a filter selected.
+func attachment(layer string, q geodata.Query, ext string) string {
+	name := layer
+	if q.Filtered() {
+		name += "-filtered"
+	}
+	return fmt.Sprintf("attachment; filename=%q", name+"."+ext)
+}
+
+// itemsLinks returns self, alternates, collection, and prev/next links
+// that keep every other parameter as it was.
+func itemsLinks(c echo.Context, links linker, layer string, q geodata.Query, returned, matched int) []link {
+	path := "/api/collections/" + layer + "/items"
+	params := c.QueryParams()
+	at := func(offset int, f string) string {
+		p := url.Values{}
+		for k, v := range params {
+			p[k] = v
+		}
+		p.Del("offset")
+		if offset > 0 {
+			p.Set("offset", strconv.Itoa(offset))
+		}
+		if f != "" {
+			p.Set("f", f)
+		}
+		return links.to(c, path, p)
+	}
+	current, _ := negotiate(c)
+	out := []link{{Href: at(q.Offset, current.name), Rel: "self", Type: current.media, Title: "This page"}}
+	for _, fm := range formats() {
+		if fm.name != current.name {
+			out = append(out, link{Href: at(q.Offset, fm.name), Rel: "alternate", Type: fm.media, Title: "This page as " + fm.ext})
+		}
+	}
+	out = append(out, link{Href: links.to(c, "/api/collections/"+layer, nil), Rel: "collection", Type: mediaJSON, Title: "The layer"})
+	if q.Offset > 0 {
+		out = append(out, link{Href: at(max(q.Offset-q.Limit, 0), current.name), Rel: "prev", Type: current.media, Title: "Previous page"})
+	}
+	if q.Offset+returned < matched {
+		out = append(out, link{Href: at(q.Offset+returned, current.name), Rel: "next", Type: current.media, Title: "Next page"})
+	}
+	return out
+}
+
+func handleItem(store Store, links linker) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		layerID, id := c.Param("layer"), c.Param("id")
+		for name := range c.QueryParams() {
+			if name != "f" {
+				return geodata.Invalidf("unknown parameter %q; a single feature takes only f", truncateParam(name))
+			}
+		}
+		if f := c.QueryParam("f"); f != "" && f != "geojson" && f != "json" {
+			return geodata.Invalidf("f=%q: a single feature is served as geojson only", truncateParam(f))
+		}
+		v, err := store.Version(ctx)
+		if err != nil {
+			return err
+		}
+		if notModified(c, v, mediaGeoJSON) {
+			return nil
+		}
+		f, err := store.Feature(ctx, layerID, id)
+		if err != nil {
+			return err
+		}
+		gf := f.ToGeoJSON()
+		base := "/api/collections/" + layerID
+		body := map[string]any{
+			"type":       "Feature",
+			"id":         gf.ID,
+			"geometry":   geojson.NewGeometry(f.Geometry),
+			"properties": gf.Properties,
+			"links": []link{
+				{Href: links.to(c, base+"/items/"+url.PathEscape(id), nil), Rel: "self", Type: mediaGeoJSON, Title: "This feature"},
+				{Href: links.to(c, base, nil), Rel: "collection", Type: mediaJSON, Title: "The layer"},
+			},
+		}
+		c.Response().Header().Set(echo.HeaderContentType, mediaGeoJSON)
+		return c.JSON(http.StatusOK, body)
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// featureName is what a person calls a feature: its name or title, or its
+// id when it has neither.
+func featureName(id string, props map[string]any) string {
+	for _, k := range []string{"name", "title"} {
+		if s, _ := props[k].(string); s != "" {
+			return s
+		}
+	}
+	return id
+}

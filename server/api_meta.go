@@ -1,0 +1,51 @@
+package server
+
+import (
+	_ "embed"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// openAPIDoc is the OpenAPI 3.0 definition of /api.
+//
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// Conformance classes casmap implements, from OGC API - Features Part 1.
+var conformsTo = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+func handleLanding(links linker) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		setCache(c, cacheRevalidate)
+		return c.JSON(http.StatusOK, map[string]any{
+			"title":       "casmap",
+			"description": "Security and infrastructure in Afghanistan and Central Asia: borders, GBAO, the TAPI pipeline, railways, incidents and places, as OGC API - Features.",
+			"links": []link{
+				{Href: links.to(c, "/api", nil), Rel: "self", Type: mediaJSON, Title: "This document"},
+				{Href: links.to(c, "/api/openapi.json", nil), Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
+				{Href: links.to(c, "/api/conformance", nil), Rel: "conformance", Type: mediaJSON, Title: "Conformance classes implemented"},
+				{Href: links.to(c, "/api/collections", nil), Rel: "data", Type: mediaJSON, Title: "The layers"},
+				{Href: links.to(c, "/", nil), Rel: "alternate", Type: mediaHTML, Title: "The map"},
+			},
+		})
+	}
+}
+
+func handleConformance() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		setCache(c, cacheRevalidate)
+		return c.JSON(http.StatusOK, map[string]any{"conformsTo": conformsTo})
+	}
+}
+
+func handleOpenAPI() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		setCache(c, cacheRevalidate)
+		return c.Blob(http.StatusOK, mediaOpenAPI, openAPIDoc)
+	}
+}

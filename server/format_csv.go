@@ -1,0 +1,112 @@
+package server
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
+)
+
+// writeCSV writes one row per feature: id, lon and lat for points or WKT
+// for other geometries, one column per property (sources flattened into
+// readable text, other lists and objects as JSON), and the data version.
+func writeCSV(w io.Writer, d itemsDoc) error {
+	props := propertyColumns(d.Page.Features)
+	cw := csv.NewWriter(w)
+	header := append([]string{"id", "lon", "lat", "wkt"}, props...)
+	header = append(header, "data_version")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	row := make([]string, len(header))
+	for _, f := range d.Page.Features {
+		row = row[:0]
+		row = append(row, f.ID)
+		if p, ok := f.Geometry.(orb.Point); ok {
+			row = append(row, formatCoord(p[0]), formatCoord(p[1]), "")
+		} else {
+			row = append(row, "", "", wkt.MarshalString(f.Geometry))
+		}
+		for _, name := range props {
+			row = append(row, csvValue(name, f.Properties[name]))
+		}
+		row = append(row, string(d.Version))
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// propertyColumns returns the union of property names, sorted, so every
+// row has the same columns.
+func propertyColumns(features []geodata.Feature) []string {
+	seen := map[string]bool{}
+	for _, f := range features {
+		for k := range f.Properties {
+			seen[k] = true
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for k := range seen {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func formatCoord(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func csvValue(name string, v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	case []any:
+		if name == "sources" {
+			return flattenSources(v)
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// flattenSources renders sources as "title (publisher, date) url; ...".
+func flattenSources(list []any) string {
+	parts := make([]string, 0, len(list))
+	for _, item := range list {
+		src, _ := item.(map[string]any)
+		title, _ := src["title"].(string)
+		var meta []string
+		for _, k := range []string{"publisher", "date"} {
+			if s, _ := src[k].(string); s != "" {
+				meta = append(meta, s)
+			}
+		}
+		part := title
+		if len(meta) > 0 {
+			part += " (" + strings.Join(meta, ", ") + ")"
+		}
+		if u, _ := src["url"].(string); u != "" {
+			part += " " + u
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, "; ")
+}

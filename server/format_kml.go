@@ -1,0 +1,128 @@
+package server
+
+import (
+	"encoding/xml"
+	"html"
+	"io"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// writeKML writes a KML 2.2 document that Google Earth opens: one
+// Placemark per feature, named after it, with its properties as
+// ExtendedData and a plain-text description. Text is HTML-escaped before
+// XML encoding because Google Earth renders descriptions as HTML.
+func writeKML(w io.Writer, d itemsDoc) error {
+	if _, err := io.WriteString(w, xml.Header+`<kml xmlns="http://www.opengis.net/kml/2.2"><Document>`); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	head := struct {
+		Name        string `xml:"name"`
+		Description string `xml:"description"`
+	}{d.Layer.Title, html.EscapeString(d.Layer.Description + " Data version " + string(d.Version) + ". " + d.Layer.Attribution + ".")}
+	if err := enc.Encode(head); err != nil {
+		return err
+	}
+	for _, f := range d.Page.Features {
+		pm := kmlPlacemark{ID: f.ID, Name: featureName(f.ID, f.Properties)}
+		var desc []string
+		for _, k := range sortedKeys(f.Properties) {
+			v := csvValue(k, f.Properties[k])
+			pm.Data = append(pm.Data, kmlData{Name: k, Value: v})
+			desc = append(desc, k+": "+v)
+		}
+		pm.Description = html.EscapeString(strings.Join(desc, "\n"))
+		pm.Geometry = kmlGeometry(f.Geometry)
+		if err := enc.EncodeElement(pm, xml.StartElement{Name: xml.Name{Local: "Placemark"}}); err != nil {
+			return err
+		}
+	}
+	if err := enc.Flush(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "</Document></kml>\n")
+	return err
+}
+
+type kmlPlacemark struct {
+	ID          string    `xml:"id,attr"`
+	Name        string    `xml:"name"`
+	Description string    `xml:"description"`
+	Data        []kmlData `xml:"ExtendedData>Data"`
+	Geometry    any
+}
+
+type kmlData struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value"`
+}
+
+type kmlPoint struct {
+	XMLName     xml.Name `xml:"Point"`
+	Coordinates string   `xml:"coordinates"`
+}
+
+type kmlLine struct {
+	XMLName     xml.Name `xml:"LineString"`
+	Coordinates string   `xml:"coordinates"`
+}
+
+type kmlPolygon struct {
+	XMLName xml.Name `xml:"Polygon"`
+	Outer   string   `xml:"outerBoundaryIs>LinearRing>coordinates"`
+	Inner   []string `xml:"innerBoundaryIs>LinearRing>coordinates"`
+}
+
+type kmlMulti struct {
+	XMLName xml.Name `xml:"MultiGeometry"`
+	Parts   []any
+}
+
+func kmlGeometry(g orb.Geometry) any {
+	switch g := g.(type) {
+	case orb.Point:
+		return kmlPoint{Coordinates: kmlCoords([]orb.Point{g})}
+	case orb.LineString:
+		return kmlLine{Coordinates: kmlCoords(g)}
+	case orb.Polygon:
+		p := kmlPolygon{}
+		for i, r := range g {
+			if i == 0 {
+				p.Outer = kmlCoords(r)
+			} else {
+				p.Inner = append(p.Inner, kmlCoords(r))
+			}
+		}
+		return p
+	case orb.MultiPoint:
+		return multi(len(g), func(i int) orb.Geometry { return g[i] })
+	case orb.MultiLineString:
+		return multi(len(g), func(i int) orb.Geometry { return g[i] })
+	case orb.MultiPolygon:
+		return multi(len(g), func(i int) orb.Geometry { return g[i] })
+	case orb.Collection:
+		return multi(len(g), func(i int) orb.Geometry { return g[i] })
+	}
+	return nil
+}
+
+func multi(n int, part func(int) orb.Geometry) kmlMulti {
+	m := kmlMulti{Parts: make([]any, 0, n)}
+	for i := 0; i < n; i++ {
+		m.Parts = append(m.Parts, kmlGeometry(part(i)))
+	}
+	return m
+}
+
+func kmlCoords(points []orb.Point) string {
+	var b strings.Builder
+	for i, p := range points {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(formatCoord(p[0]) + "," + formatCoord(p[1]))
+	}
+	return b.String()
+}

@@ -1,0 +1,41 @@
+package server
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// addRoutes is the whole HTTP surface in one place.
+func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS) {
+	links := linker{base: cfg.BaseURL}
+	get := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	}
+
+	get("/healthz", handleHealth(store))
+
+	get("/api", handleLanding(links))
+	get("/api/", handleLanding(links))
+	get("/api/conformance", handleConformance())
+	get("/api/openapi.json", handleOpenAPI())
+	get("/api/collections", handleCollections(store, links))
+	get("/api/collections/:layer", handleCollection(store, links))
+	get("/api/collections/:layer/queryables", handleQueryables(store, links))
+	get("/api/collections/:layer/items", handleItems(store, links))
+	get("/api/collections/:layer/items/:id", handleItem(store, links))
+
+	get("/*", handleAssets(assets))
+}
+
+// handleHealth answers 200 when the store can be read.
+func handleHealth(store Store) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, err := store.Version(c.Request().Context()); err != nil {
+			return err
+		}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.String(http.StatusOK, "ok\n")
+	}
+}

@@ -1,0 +1,90 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"github.com/casmap/casmap/geodata"
+	"github.com/casmap/casmap/geodata/sqlite"
+	"github.com/casmap/casmap/server"
+	"github.com/paulmach/orb"
+)
+
+// testLayers is a small world: three incidents, a railway and a place.
+func testLayers() []geodata.LayerData {
+	src := []any{map[string]any{"title": "Test report", "publisher": "Test", "url": "https://example.org/r", "date": "2022-05-01"}}
+	incident := func(id string, p orb.Point, date, category, confidence string) geodata.Feature {
+		return geodata.Feature{ID: id, Geometry: p, Properties: map[string]any{
+			"title": "Incident " + id, "date": date, "category": category, "confidence": confidence,
+			"precision": "town", "country": "UZB", "actor": "ISKP", "fatalities": nil, "sources": src,
+		}}
+	}
+	return []geodata.LayerData{
+		{
+			Layer: geodata.Layer{ID: "incidents", Title: "Incidents", GeometryKind: "Point", Queryables: []string{"category", "actor", "country", "confidence"}},
+			Features: []geodata.Feature{
+				incident("termez", orb.Point{67.28, 37.22}, "2022-04-18", "attack", "disputed"),
+				incident("kabul", orb.Point{69.17, 34.53}, "2022-12-12", "attack", "confirmed"),
+				incident("almaty", orb.Point{76.95, 43.24}, "2022-01-05", "unrest", "confirmed"),
+			},
+		},
+		{
+			Layer: geodata.Layer{ID: "railways", Title: "Railways", GeometryKind: "LineString", Queryables: []string{"status"}},
+			Features: []geodata.Feature{{ID: "hairatan-mazar", Geometry: orb.LineString{{67.42, 37.21}, {67.1, 36.7}},
+				Properties: map[string]any{"name": "Hairatan–Mazar-i-Sharif", "status": "operating", "sources": src}}},
+		},
+		{
+			Layer:    geodata.Layer{ID: "places", Title: "Places", GeometryKind: "Point"},
+			Features: []geodata.Feature{{ID: "x", Geometry: orb.Point{69.2, 34.5}, Properties: map[string]any{"name": `<img src=x onerror="alert(1)">`, "sources": src}}},
+		},
+	}
+}
+
+// newTestServer returns the real app over a real SQLite file seeded with
+// testLayers, and the store for tests that change data.
+func newTestServer(t *testing.T) (http.Handler, *sqlite.DB) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Seed(ctx, testLayers(), false); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	assets := fstest.MapFS{
+		"index.html":        {Data: []byte("<!doctype html><title>casmap</title>")},
+		"main-ABCDEF12.js":  {Data: []byte("console.log(1)")},
+		"assets/marker.png": {Data: []byte("png")},
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return server.New(server.Config{}, db, assets, logger), db
+}
+
+func do(t *testing.T, h http.Handler, method, target string, header map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+		t.Fatalf("body is not JSON: %v\n%s", err, rec.Body.String())
+	}
+	return m
+}

@@ -1,0 +1,143 @@
+// api.js owns every request the page makes to casmap's API and what happens
+// when one fails: a readable message in the page's banner.
+
+const MAX_PAGES = 50;
+
+/** ApiError is a failed API call, with the server's problem details. */
+export class ApiError extends Error {
+  constructor(message, { status = 0, title = '', detail = '', url = '' } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.url = url;
+  }
+}
+
+/**
+ * createBanner wires the page's alert banner: show(message) makes it visible,
+ * the close button hides it. Messages are set as text.
+ */
+export function createBanner(el) {
+  const text = el.querySelector('.banner-text');
+  const close = el.querySelector('.banner-close');
+  const messages = new Set();
+  const render = () => {
+    text.textContent = [...messages].join(' ');
+    el.hidden = messages.size === 0;
+  };
+  close.addEventListener('click', () => {
+    messages.clear();
+    render();
+  });
+  return {
+    show(message) {
+      messages.add(message);
+      render();
+    },
+    clear() {
+      messages.clear();
+      render();
+    },
+  };
+}
+
+/** itemsPath is the items URL of a layer with the given query parameters. */
+export function itemsPath(base, id, params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const qs = q.toString();
+  return `${base}/collections/${encodeURIComponent(id)}/items${qs ? `?${qs}` : ''}`;
+}
+
+async function problemOf(res) {
+  const type = res.headers.get('content-type') || '';
+  if (!/json/.test(type)) return {};
+  try {
+    const body = await res.json();
+    return { title: String(body.title || ''), detail: String(body.detail || '') };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * createApi returns the page's API client. Every failure is reported on the
+ * banner once and rethrown as an ApiError so callers can carry on without
+ * the missing piece.
+ */
+export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(...a) } = {}) {
+  async function getJSON(url, what) {
+    let res;
+    try {
+      res = await fetchImpl(url, { headers: { Accept: 'application/geo+json, application/json' } });
+    } catch (err) {
+      throw report(new ApiError(`Could not load ${what}: the server did not answer.`, { url }));
+    }
+    if (!res.ok) {
+      const p = await problemOf(res);
+      const reason = [p.title || res.statusText || `HTTP ${res.status}`, p.detail].filter(Boolean).join(': ');
+      throw report(new ApiError(`Could not load ${what} (${res.status}): ${reason}.`, { status: res.status, ...p, url }));
+    }
+    try {
+      return await res.json();
+    } catch {
+      throw report(new ApiError(`Could not load ${what}: the server sent something that is not JSON.`, { status: res.status, url }));
+    }
+  }
+
+  function report(err) {
+    if (banner) banner.show(err.message);
+    return err;
+  }
+
+  return {
+    base,
+    /** collections lists every layer the server has. */
+    async collections() {
+      const body = await getJSON(`${base}/collections`, 'the list of layers');
+      if (!body || !Array.isArray(body.collections)) {
+        throw report(new ApiError('Could not load the list of layers: unexpected answer from the server.'));
+      }
+      return body.collections;
+    },
+    /**
+     * items loads all of a layer's features as one FeatureCollection,
+     * following rel=next links if the server pages them.
+     */
+    async items(collection) {
+      const what = `the layer “${collection.title || collection.id}”`;
+      let url = itemsPath(base, collection.id, { limit: 10000 });
+      const features = [];
+      for (let page = 0; url && page < MAX_PAGES; page++) {
+        const body = await getJSON(url, what);
+        if (!body || !Array.isArray(body.features)) {
+          throw report(new ApiError(`Could not load ${what}: unexpected answer from the server.`, { url }));
+        }
+        features.push(...body.features);
+        const next = Array.isArray(body.links) ? body.links.find((l) => l && l.rel === 'next' && l.href) : null;
+        url = next && body.features.length > 0 ? sameOrigin(next.href) : null;
+      }
+      return { type: 'FeatureCollection', features };
+    },
+    /** downloadPath is the URL of a layer's GeoJSON download with filters. */
+    downloadPath(id, params = {}) {
+      return itemsPath(base, id, { f: 'geojson', download: 1, limit: 10000, ...params });
+    },
+    report,
+  };
+}
+
+// sameOrigin keeps paging on this server: a next link that points elsewhere
+// is not followed.
+function sameOrigin(href) {
+  try {
+    const u = new URL(href, document.baseURI);
+    return u.origin === window.location.origin ? u.pathname + u.search : null;
+  } catch {
+    return null;
+  }
+}

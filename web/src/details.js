@@ -1,0 +1,210 @@
+// details.js shows one feature in the side panel (a bottom sheet on small
+// screens): its title, key properties as a definition list, and its sources
+// as links. Every piece of data goes in as text.
+import { titleOf } from './layers.js';
+import { CATEGORIES, CONFIDENCE, RAIL_STATUS } from './style.js';
+
+// Properties shown first, per layer, with their labels. Others follow in
+// the order the data has them.
+const FIELDS = {
+  incidents: ['date', 'date_end', 'category', 'actor', 'claimed_by', 'fatalities', 'confidence', 'precision', 'location', 'country'],
+  tapi: ['status', 'country', 'length_km', 'capacity_bcm', 'operator'],
+  railways: ['status', 'country', 'gauge_mm', 'length_km', 'operator'],
+  places: ['kind', 'country', 'name_ru', 'name_local', 'alt_names'],
+  borders: ['iso_a3', 'capital'],
+  gbao: ['admin_centre', 'area_km2', 'population_estimate'],
+};
+
+const LABELS = {
+  date: 'Date', date_end: 'Until', category: 'Type', actor: 'Actor', claimed_by: 'Claimed by',
+  fatalities: 'Fatalities', confidence: 'Confidence', precision: 'Location precision', location: 'Location',
+  country: 'Country', status: 'Status', gauge_mm: 'Gauge', length_km: 'Length', kind: 'Kind',
+  name_ru: 'Russian', name_local: 'Local name', alt_names: 'Also called', iso_a3: 'ISO code', capital: 'Capital',
+  admin_centre: 'Admin centre', area_km2: 'Area', population_estimate: 'Population (est.)', operator: 'Operator',
+  capacity_bcm: 'Capacity',
+};
+
+// Never listed as plain properties: shown in their own sections or not at all.
+const SKIP = new Set(['title', 'name', 'summary', 'note', 'sources', 'statements', 'milestones', 'style', 'id']);
+
+const UNITS = { gauge_mm: ' mm', length_km: ' km', area_km2: ' km²', capacity_bcm: ' bcm/year' };
+
+const numberFmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+
+/** safeHref returns url if it is an absolute http(s) URL, else null. */
+export function safeHref(url) {
+  if (typeof url !== 'string') return null;
+  try {
+    const u = new URL(url.trim());
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function humanize(key) {
+  return LABELS[key] || key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+/** formatValue renders one scalar or list property as display text. */
+export function formatValue(key, value) {
+  if (value === null || value === undefined || value === '') return key === 'fatalities' ? 'unknown' : '';
+  if (Array.isArray(value)) return value.filter((v) => v !== null && typeof v !== 'object').join(', ');
+  if (typeof value === 'object') return '';
+  if (typeof value === 'number') return numberFmt.format(value) + (UNITS[key] || '');
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (key === 'category' && CATEGORIES[value]) return CATEGORIES[value].label;
+  if (key === 'confidence' && CONFIDENCE[value]) return CONFIDENCE[value].label;
+  if (key === 'status' && RAIL_STATUS[value]) return RAIL_STATUS[value].label;
+  return String(value);
+}
+
+function propertyList(layerId, props) {
+  const dl = el('dl', 'details-props');
+  const keys = [...(FIELDS[layerId] || [])];
+  for (const k of Object.keys(props)) if (!keys.includes(k)) keys.push(k);
+  for (const k of keys) {
+    if (SKIP.has(k) || !(k in props)) continue;
+    const text = formatValue(k, props[k]);
+    if (!text) continue;
+    const row = el('div', 'details-prop');
+    row.append(el('dt', '', humanize(k)), el('dd', `details-value details-value-${k.replace(/[^a-z0-9_-]/gi, '')}`, text));
+    dl.append(row);
+  }
+  return dl;
+}
+
+/** sourceItem renders one source: a link when its URL is http(s), else text. */
+function sourceItem(src) {
+  const li = el('li', 'source');
+  if (!src || typeof src !== 'object') {
+    li.textContent = String(src ?? '');
+    return li;
+  }
+  const label = String(src.title || src.publisher || src.url || 'Source');
+  const href = safeHref(src.url);
+  if (href) {
+    const a = el('a', 'source-link', label);
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    li.append(a);
+  } else {
+    li.append(el('span', 'source-title', label));
+  }
+  const meta = [src.title && src.publisher ? src.publisher : '', src.date || ''].filter(Boolean).join(', ');
+  if (meta) li.append(el('span', 'source-meta', ` (${meta})`));
+  return li;
+}
+
+function sourcesSection(sources, heading = 'Sources') {
+  const list = Array.isArray(sources) ? sources : [];
+  const section = el('section', 'details-sources');
+  section.append(el('h3', '', heading));
+  if (list.length === 0) {
+    section.append(el('p', 'muted', 'No sources listed.'));
+    return section;
+  }
+  const ul = el('ul', 'source-list');
+  for (const s of list) ul.append(sourceItem(s));
+  section.append(ul);
+  return section;
+}
+
+function statementsSection(statements) {
+  const section = el('section', 'details-statements');
+  section.append(el('h3', '', 'Statements'));
+  const ul = el('ul');
+  for (const s of statements) {
+    if (!s || typeof s !== 'object') continue;
+    const li = el('li');
+    li.append(el('strong', '', `${s.party || 'Unattributed'}: `), document.createTextNode(String(s.claim ?? '')));
+    ul.append(li);
+  }
+  section.append(ul);
+  return section;
+}
+
+function milestonesSection(milestones) {
+  const section = el('section', 'details-milestones');
+  section.append(el('h3', '', 'Milestones'));
+  const ol = el('ol', 'milestones');
+  const sorted = [...milestones].filter((m) => m && typeof m === 'object')
+    .sort((a, b) => String(a.date || '').localeCompare(String(b.date || '')));
+  for (const m of sorted) {
+    const li = el('li', 'milestone');
+    if (m.date) li.append(el('time', 'milestone-date', m.date));
+    li.append(el('span', 'milestone-event', m.event || ''));
+    if (m.note) li.append(el('p', 'milestone-note', m.note));
+    if (Array.isArray(m.sources) && m.sources.length) {
+      const ul = el('ul', 'source-list source-list-inline');
+      for (const s of m.sources) ul.append(sourceItem(s));
+      li.append(ul);
+    }
+    ol.append(li);
+  }
+  section.append(ol);
+  return section;
+}
+
+/**
+ * createDetails drives the details panel. show(layer, feature) fills and
+ * opens it; hide() closes it; onClose runs when the user closes it.
+ */
+export function createDetails(root, { onClose } = {}) {
+  const layerLine = root.querySelector('.details-layer');
+  const title = root.querySelector('.details-title');
+  const body = root.querySelector('.details-body');
+  const close = root.querySelector('.details-close');
+  let current = null;
+
+  const hide = () => {
+    if (root.hidden) return;
+    root.hidden = true;
+    document.body.classList.remove('details-open');
+    current = null;
+  };
+  close.addEventListener('click', () => {
+    hide();
+    if (onClose) onClose();
+  });
+  root.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      hide();
+      if (onClose) onClose();
+    }
+  });
+
+  return {
+    /** show opens the panel on a feature of a layer (a collection object). */
+    show(collection, feature, { focus = true } = {}) {
+      const props = (feature && feature.properties) || {};
+      current = { layer: collection.id, id: String(feature.id) };
+      root.dataset.layer = collection.id;
+      root.dataset.feature = String(feature.id);
+      layerLine.textContent = collection.title || collection.id;
+      title.textContent = titleOf(feature);
+      const parts = [];
+      if (props.summary) parts.push(el('p', 'details-summary', props.summary));
+      parts.push(propertyList(collection.id, props));
+      if (props.note) parts.push(el('p', 'details-note', props.note));
+      if (Array.isArray(props.statements) && props.statements.length) parts.push(statementsSection(props.statements));
+      if (Array.isArray(props.milestones) && props.milestones.length) parts.push(milestonesSection(props.milestones));
+      parts.push(sourcesSection(props.sources));
+      body.replaceChildren(...parts);
+      body.scrollTop = 0;
+      root.hidden = false;
+      document.body.classList.add('details-open');
+      if (focus) title.focus({ preventScroll: true });
+    },
+    hide,
+    current: () => current,
+  };
+}

@@ -1,0 +1,194 @@
+// layers.js turns one API collection into what the map draws: its own pane,
+// one L.geoJSON with style, onEachFeature and pointToLayer, and for
+// incidents a cluster group, uncertainty circles and the filter.
+import L from 'leaflet';
+import 'leaflet.markercluster';
+import {
+  HIGHLIGHT, PRECISION_M, UNCERTAINTY_PANE, categoryOf, featureStyle, incidentStyle, paneZ, placeStyle,
+} from './style.js';
+import { emptyFilter, matchesIncident } from './filters.js';
+
+/** titleOf is the heading of a feature: its title, name or id. */
+export function titleOf(feature) {
+  const p = (feature && feature.properties) || {};
+  return String(p.title || p.name || p.name_en || feature.id || 'Untitled');
+}
+
+/** escapeHtml makes text safe for the few Leaflet options that take HTML (attribution). */
+export function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+function textNode(tag, className, text) {
+  const el = document.createElement(tag);
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+function ensurePane(map, name, zIndex) {
+  const pane = map.getPane(name) || map.createPane(name);
+  pane.style.zIndex = String(zIndex);
+  return pane;
+}
+
+/**
+ * createDataLayer makes the map layer for one collection. Nothing is drawn
+ * until setData; show/hide add and remove it; onSelect(layerId, featureId)
+ * is called when a feature is clicked.
+ */
+export function createDataLayer(map, collection, { onSelect }) {
+  const id = collection.id;
+  const style = collection.style || {};
+  const isIncidents = id === 'incidents';
+  const isPlaces = id === 'places';
+  ensurePane(map, id, paneZ(id));
+  if (isIncidents) ensurePane(map, UNCERTAINTY_PANE, paneZ(id) - 5).style.pointerEvents = 'none';
+
+  const attribution = collection.attribution ? escapeHtml(collection.attribution) : undefined;
+  const byId = new Map();
+  let features = [];
+  let filter = emptyFilter();
+  let visible = false;
+  let selected = null;
+
+  const styleFor = (feature) => {
+    const props = feature.properties || {};
+    if (isIncidents) return incidentStyle(props, style);
+    if (isPlaces) return placeStyle(props, style);
+    return featureStyle(id, props, style);
+  };
+
+  const geojson = L.geoJSON(null, {
+    pane: id,
+    attribution: isIncidents ? undefined : attribution,
+    style: styleFor,
+    filter: (feature) => !isIncidents || matchesIncident(feature.properties, filter),
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, { ...styleFor(feature), pane: id }),
+    onEachFeature: (feature, layer) => {
+      const fid = String(feature.id ?? '');
+      byId.set(fid, layer);
+      layer.on('click', (e) => {
+        L.DomEvent.stop(e);
+        onSelect(id, fid);
+      });
+      if (isPlaces) {
+        const p = feature.properties || {};
+        layer.bindTooltip(textNode('span', '', titleOf(feature)), {
+          permanent: true, direction: 'right', offset: [6, 0], className: `casmap-label casmap-label-${p.kind || 'other'}`,
+        });
+      } else if (id === 'tapi' || id === 'railways' || isIncidents) {
+        layer.bindTooltip(textNode('span', '', titleOf(feature)), { sticky: true, className: 'casmap-hover' });
+      }
+    },
+  });
+
+  let cluster = null;
+  let uncertainty = null;
+  if (isIncidents) {
+    cluster = L.markerClusterGroup({
+      clusterPane: id,
+      attribution,
+      maxClusterRadius: 36,
+      disableClusteringAtZoom: 8,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      chunkedLoading: true,
+      iconCreateFunction: (c) => {
+        const n = c.getChildCount();
+        const el = textNode('span', 'casmap-cluster-count', String(n));
+        return L.divIcon({
+          html: el,
+          className: `casmap-cluster casmap-cluster-${n < 10 ? 's' : n < 50 ? 'm' : 'l'}`,
+          iconSize: L.point(n < 10 ? 30 : n < 50 ? 36 : 42, n < 10 ? 30 : n < 50 ? 36 : 42),
+        });
+      },
+    });
+    uncertainty = L.layerGroup([], { pane: UNCERTAINTY_PANE });
+  }
+
+  const root = isIncidents ? L.layerGroup([uncertainty, cluster]) : geojson;
+
+  function rebuildIncidents() {
+    cluster.clearLayers();
+    cluster.addLayers(geojson.getLayers());
+    uncertainty.clearLayers();
+    for (const layer of geojson.getLayers()) {
+      const p = layer.feature.properties || {};
+      const r = PRECISION_M[p.precision];
+      if (!r) continue;
+      const color = categoryOf(p.category).color;
+      uncertainty.addLayer(L.circle(layer.getLatLng(), {
+        radius: r, pane: UNCERTAINTY_PANE, interactive: false, color, weight: 1, opacity: 0.6,
+        dashArray: '3 4', fillColor: color, fillOpacity: 0.06, className: 'casmap-uncertainty',
+      }));
+    }
+  }
+
+  function redraw() {
+    byId.clear();
+    geojson.clearLayers();
+    geojson.addData({ type: 'FeatureCollection', features });
+    if (isIncidents) rebuildIncidents();
+    if (selected && byId.has(selected)) highlight(byId.get(selected));
+  }
+
+  function highlight(layer) {
+    layer.setStyle(HIGHLIGHT);
+    if (layer.bringToFront && map.hasLayer(layer)) layer.bringToFront();
+  }
+
+  return {
+    id,
+    collection,
+    /** setData replaces the layer's features and redraws them. */
+    setData(fc) {
+      features = (fc && fc.features) || [];
+      redraw();
+    },
+    features: () => features,
+    /** shownCount is how many features pass the current filter. */
+    shownCount: () => geojson.getLayers().length,
+    totalCount: () => features.length,
+    isVisible: () => visible,
+    show() {
+      visible = true;
+      if (!map.hasLayer(root)) root.addTo(map);
+    },
+    hide() {
+      visible = false;
+      if (map.hasLayer(root)) map.removeLayer(root);
+    },
+    /** setFilter applies an incident filter (other layers ignore it). */
+    setFilter(f) {
+      if (!isIncidents) return;
+      filter = { ...f };
+      redraw();
+    },
+    has: (fid) => byId.has(String(fid)),
+    feature: (fid) => {
+      const layer = byId.get(String(fid));
+      return layer ? layer.feature : features.find((f) => String(f.id) === String(fid)) || null;
+    },
+    /** select highlights a feature and brings it into view if asked. */
+    select(fid, { reveal = false } = {}) {
+      this.deselect();
+      selected = String(fid);
+      const layer = byId.get(selected);
+      if (!layer) return;
+      if (reveal) {
+        if (cluster && cluster.hasLayer(layer) && visible) {
+          cluster.zoomToShowLayer(layer, () => highlight(layer));
+          return;
+        }
+        if (layer.getLatLng) map.flyTo(layer.getLatLng(), Math.max(map.getZoom(), 8), { duration: 0.6 });
+        else if (layer.getBounds) map.flyToBounds(layer.getBounds(), { maxZoom: 8, duration: 0.6, padding: [40, 40] });
+      }
+      highlight(layer);
+    },
+    deselect() {
+      if (selected && byId.has(selected)) geojson.resetStyle(byId.get(selected));
+      selected = null;
+    },
+  };
+}

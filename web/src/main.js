@@ -1,0 +1,250 @@
+// main.js boots the page: the map, its controls and layers, and the wiring
+// between them and the URL. Every other module does one job; this one only
+// connects them.
+import L from 'leaflet';
+import './main.css';
+import { createApi, createBanner } from './api.js';
+import { createDataLayer, titleOf } from './layers.js';
+import { LayerPanel } from './control-layers.js';
+import { createIncidentFilters } from './control-filters.js';
+import { createDetails } from './details.js';
+import { SearchBox, indexEntry } from './search.js';
+import { parseHash, formatHash } from './url-state.js';
+import { emptyFilter, isEmpty, toQuery } from './filters.js';
+import { LAYER_ORDER } from './style.js';
+
+/** REGION is Afghanistan and the five Central Asian states. */
+const REGION = L.latLngBounds([29, 52], [48, 81]);
+
+const OSM = {
+  url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+  attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+};
+
+function setPageState(state) {
+  document.documentElement.dataset.casmapState = state;
+}
+
+function orderCollections(list) {
+  const rank = (c) => {
+    const i = LAYER_ORDER.indexOf(c.id);
+    return i < 0 ? LAYER_ORDER.length : i;
+  };
+  return [...list].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+}
+
+function itemCount(c) {
+  const n = c.itemCount ?? c.count ?? c.numberMatched;
+  return Number.isFinite(n) ? n : null;
+}
+
+function labelZoomClasses(map) {
+  const z = map.getZoom();
+  const c = map.getContainer().classList;
+  c.toggle('labels-capitals', z >= 4);
+  c.toggle('labels-cities', z >= 6);
+  c.toggle('labels-all', z >= 7.5);
+}
+
+async function boot() {
+  setPageState('loading');
+  const banner = createBanner(document.getElementById('banner'));
+  const api = createApi({ banner });
+  const initial = parseHash(window.location.hash);
+
+  const mapEl = document.getElementById('map');
+  const map = L.map(mapEl, { zoomControl: false, minZoom: 3, maxZoom: 14, zoomSnap: 0.25, keyboard: true });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
+  if (initial.view) map.setView([initial.view.lat, initial.view.lng], initial.view.zoom);
+  else map.fitBounds(REGION);
+  L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+  labelZoomClasses(map);
+  map.on('zoomend', () => labelZoomClasses(map));
+
+  const layers = new Map();
+  const state = { filter: initial.filter || emptyFilter(), sel: null };
+  let tiles = null;
+  let applying = false;
+
+  const writeHash = (push) => {
+    if (applying) return;
+    const c = map.getCenter();
+    const hash = formatHash({
+      view: { zoom: map.getZoom(), lat: c.lat, lng: c.lng },
+      layers: [...layers.values()].filter((l) => l.isVisible()).map((l) => l.id),
+      filter: state.filter,
+      sel: state.sel,
+    });
+    if (hash === window.location.hash) return;
+    if (push) window.history.pushState(null, '', hash);
+    else window.history.replaceState(null, '', hash);
+  };
+
+  const details = createDetails(document.getElementById('details'), {
+    onClose: () => {
+      clearSelection();
+      writeHash(true);
+    },
+  });
+
+  function clearSelection() {
+    if (state.sel && layers.has(state.sel.layer)) layers.get(state.sel.layer).deselect();
+    state.sel = null;
+  }
+
+  function select(layerId, fid, { push = true, reveal = false, focus = true } = {}) {
+    const layer = layers.get(layerId);
+    const feature = layer && layer.feature(fid);
+    if (!feature) return false;
+    clearSelection();
+    state.sel = { layer: layerId, id: String(fid) };
+    if (reveal && !layer.isVisible()) setVisible(layerId, true);
+    layer.select(fid, { reveal });
+    details.show(layer.collection, feature, { focus });
+    writeHash(push);
+    return true;
+  }
+
+  function setVisible(id, on) {
+    const layer = layers.get(id);
+    if (!layer) return;
+    if (on) layer.show();
+    else layer.hide();
+    panel.setChecked(id, on);
+  }
+
+  function applyFilter(f) {
+    state.filter = { ...f };
+    const inc = layers.get('incidents');
+    if (!inc) return;
+    inc.setFilter(state.filter);
+    panel.setCount('incidents', inc.shownCount(), inc.totalCount());
+    panel.setDownload('incidents', api.downloadPath('incidents', toQuery(state.filter)), !isEmpty(state.filter));
+    filters.setSummary(inc.shownCount(), inc.totalCount(), state.filter);
+  }
+
+  const filters = createIncidentFilters({
+    onChange: (f) => {
+      applyFilter(f);
+      writeHash(true);
+    },
+  });
+
+  let collections;
+  try {
+    collections = orderCollections(await api.collections());
+  } catch {
+    setPageState('error');
+    mapEl.setAttribute('aria-busy', 'false');
+    return;
+  }
+
+  for (const c of collections) {
+    layers.set(c.id, createDataLayer(map, c, { onSelect: (layerId, fid) => select(layerId, fid) }));
+  }
+  const visibleAtStart = (id) => (initial.layers ? initial.layers.includes(id) : true);
+
+  const panel = new LayerPanel(collections.map((c) => ({
+    id: c.id,
+    title: c.title,
+    description: c.description,
+    kind: c.geometryKind || c.geometry || '',
+    style: c.style,
+    count: itemCount(c),
+    visible: visibleAtStart(c.id),
+    downloadHref: api.downloadPath(c.id),
+  })), {
+    sections: layers.has('incidents') ? [filters.element] : [],
+    onToggle: (id, on) => {
+      setVisible(id, on);
+      writeHash(true);
+    },
+    onTiles: (on) => {
+      if (on) {
+        tiles = tiles || L.tileLayer(OSM.url, { attribution: OSM.attribution, maxZoom: 19 });
+        tiles.addTo(map);
+      } else if (tiles) {
+        map.removeLayer(tiles);
+      }
+    },
+  });
+
+  const search = new SearchBox({
+    onChoose: (entry) => select(entry.layer, entry.id, { reveal: true }),
+  });
+  search.addTo(map);
+  L.control.zoom({ position: 'topleft' }).addTo(map);
+  panel.addTo(map);
+  filters.setFilter(state.filter);
+
+  const searchEntries = new Map();
+  const loads = collections.map(async (c) => {
+    const layer = layers.get(c.id);
+    try {
+      const fc = await api.items(c);
+      layer.setData(fc);
+      if (c.id === 'incidents') {
+        filters.setData(fc.features);
+        applyFilter(state.filter);
+      } else {
+        panel.setCount(c.id, layer.shownCount(), layer.totalCount());
+      }
+      if (visibleAtStart(c.id)) layer.show();
+      searchEntries.set(c.id, fc.features.map((f) => indexEntry(c, f, titleOf(f))));
+      search.setEntries(LAYER_ORDER.concat([...searchEntries.keys()]).flatMap((id, i, all) => (
+        all.indexOf(id) === i ? searchEntries.get(id) || [] : [])));
+    } catch {
+      panel.setError(c.id);
+    }
+  });
+  await Promise.all(loads);
+
+  if (initial.sel) select(initial.sel.layer, initial.sel.id, { push: false, reveal: !initial.view, focus: false });
+
+  map.on('moveend', () => writeHash(false));
+  map.on('click', () => {
+    if (state.sel) {
+      details.hide();
+      clearSelection();
+      writeHash(true);
+    }
+  });
+  window.addEventListener('popstate', () => {
+    const next = parseHash(window.location.hash);
+    applying = true;
+    try {
+      if (next.view) {
+        const c = map.getCenter();
+        const moved = Math.abs(c.lat - next.view.lat) > 1e-4 || Math.abs(c.lng - next.view.lng) > 1e-4 || map.getZoom() !== next.view.zoom;
+        if (moved) map.setView([next.view.lat, next.view.lng], next.view.zoom, { animate: false });
+      }
+      for (const id of layers.keys()) setVisible(id, next.layers ? next.layers.includes(id) : true);
+      filters.setFilter(next.filter);
+      applyFilter(next.filter);
+      if (next.sel) {
+        if (!state.sel || state.sel.layer !== next.sel.layer || state.sel.id !== next.sel.id) {
+          select(next.sel.layer, next.sel.id, { push: false, focus: false });
+        }
+      } else if (state.sel) {
+        details.hide();
+        clearSelection();
+      }
+    } finally {
+      applying = false;
+    }
+  });
+
+  writeHash(false);
+  mapEl.setAttribute('aria-busy', 'false');
+  setPageState('ready');
+}
+
+boot().catch((err) => {
+  setPageState('error');
+  const el = document.getElementById('banner');
+  if (el) {
+    el.querySelector('.banner-text').textContent = `The map could not start: ${err && err.message ? err.message : err}`;
+    el.hidden = false;
+  }
+  throw err;
+});
