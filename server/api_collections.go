@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/casmap/casmap/geodata/format"
 	"github.com/labstack/echo/v4"
 )
 
@@ -108,8 +109,8 @@ func toCollection(c echo.Context, links linker, l geodata.Layer) collection {
 		Links: []link{
 			{Href: links.to(c, base, nil), Rel: "self", Type: mediaJSON, Title: l.Title},
 			{Href: links.to(c, base+"/items", nil), Rel: "items", Type: mediaGeoJSON, Title: l.Title + " as GeoJSON"},
-			{Href: links.to(c, base+"/items?f=csv", nil), Rel: "items", Type: mediaCSV, Title: l.Title + " as CSV"},
-			{Href: links.to(c, base+"/items?f=kml", nil), Rel: "items", Type: mediaKML, Title: l.Title + " as KML"},
+			{Href: links.to(c, base+"/items?f=csv", nil), Rel: "items", Type: format.MediaCSV, Title: l.Title + " as CSV"},
+			{Href: links.to(c, base+"/items?f=kml", nil), Rel: "items", Type: format.MediaKML, Title: l.Title + " as KML"},
 			{Href: links.to(c, base+"/queryables", nil), Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: "application/schema+json", Title: "Properties you can filter on"},
 			{Href: links.to(c, "/api/collections", nil), Rel: "parent", Type: mediaJSON, Title: "All layers"},
 		},

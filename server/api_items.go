@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"time"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/casmap/casmap/geodata/format"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/geojson"
 )
@@ -40,7 +40,7 @@ func handleItems(store Store, links linker) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if notModified(c, v, fm.media) {
+		if notModified(c, v, fm.Media) {
 			return nil
 		}
 		page, err := store.Features(ctx, q)
@@ -48,11 +48,11 @@ func handleItems(store Store, links linker) echo.HandlerFunc {
 			return err
 		}
 		if download {
-			c.Response().Header().Set(echo.HeaderContentDisposition, attachment(layer.ID, q, fm.ext))
+			c.Response().Header().Set(echo.HeaderContentDisposition, attachment(layer.ID, q, fm.Ext))
 		}
-		c.Response().Header().Set(echo.HeaderContentType, fm.media)
+		c.Response().Header().Set(echo.HeaderContentType, fm.Media)
 		c.Response().WriteHeader(http.StatusOK)
-		return fm.write(c.Response(), itemsDoc{
+		return fm.Write(c.Response(), format.Doc{
 			Layer:     layer,
 			Page:      page,
 			Links:     itemsLinks(c, links, layer.ID, q, len(page.Features), page.Matched),
@@ -103,18 +103,18 @@ func itemsLinks(c echo.Context, links linker, layer string, q geodata.Query, ret
 		return links.to(c, path, p)
 	}
 	current, _ := negotiate(c)
-	out := []link{{Href: at(q.Offset, current.name), Rel: "self", Type: current.media, Title: "This page"}}
-	for _, fm := range formats() {
-		if fm.name != current.name {
-			out = append(out, link{Href: at(q.Offset, fm.name), Rel: "alternate", Type: fm.media, Title: "This page as " + fm.ext})
+	out := []link{{Href: at(q.Offset, current.Name), Rel: "self", Type: current.Media, Title: "This page"}}
+	for _, fm := range format.All() {
+		if fm.Name != current.Name {
+			out = append(out, link{Href: at(q.Offset, fm.Name), Rel: "alternate", Type: fm.Media, Title: "This page as " + fm.Ext})
 		}
 	}
 	out = append(out, link{Href: links.to(c, "/api/collections/"+layer, nil), Rel: "collection", Type: mediaJSON, Title: "The layer"})
 	if q.Offset > 0 {
-		out = append(out, link{Href: at(max(q.Offset-q.Limit, 0), current.name), Rel: "prev", Type: current.media, Title: "Previous page"})
+		out = append(out, link{Href: at(max(q.Offset-q.Limit, 0), current.Name), Rel: "prev", Type: current.Media, Title: "Previous page"})
 	}
 	if q.Offset+returned < matched {
-		out = append(out, link{Href: at(q.Offset+returned, current.name), Rel: "next", Type: current.media, Title: "Next page"})
+		out = append(out, link{Href: at(q.Offset+returned, current.Name), Rel: "next", Type: current.Media, Title: "Next page"})
 	}
 	return out
 }
@@ -157,24 +157,4 @@ func handleItem(store Store, links linker) echo.HandlerFunc {
 		c.Response().Header().Set(echo.HeaderContentType, mediaGeoJSON)
 		return c.JSON(http.StatusOK, body)
 	}
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// featureName is what a person calls a feature: its name or title, or its
-// id when it has neither.
-func featureName(id string, props map[string]any) string {
-	for _, k := range []string{"name", "title"} {
-		if s, _ := props[k].(string); s != "" {
-			return s
-		}
-	}
-	return id
 }

@@ -3,6 +3,8 @@ package server
 import (
 	"net/url"
 
+	"github.com/casmap/casmap/geodata/format"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -15,12 +17,7 @@ const (
 )
 
 // link is an OGC API / RFC 8288 link.
-type link struct {
-	Href  string `json:"href"`
-	Rel   string `json:"rel"`
-	Type  string `json:"type,omitempty"`
-	Title string `json:"title,omitempty"`
-}
+type link = format.Link
 
 // linker makes absolute links: from the configured base URL, or else from
 // the request's scheme and host.

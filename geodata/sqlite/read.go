@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/casmap/casmap/geodata"
@@ -121,17 +122,7 @@ const (
 // geodata.ErrNotFound when the layer does not exist and one wrapping
 // geodata.ErrInvalid for a bad query.
 func (db *DB) Features(ctx context.Context, q geodata.Query) (geodata.Page, error) {
-	limit, offset := q.Limit, q.Offset
-	if limit == 0 {
-		limit = geodata.DefaultLimit
-	}
-	if limit < 0 || limit > geodata.MaxLimit {
-		return geodata.Page{}, geodata.Invalidf("limit %d is out of range: it must be between 1 and %d", limit, geodata.MaxLimit)
-	}
-	if offset < 0 {
-		return geodata.Page{}, geodata.Invalidf("offset %d is negative", offset)
-	}
-	w, err := buildWhere(q)
+	limit, offset, err := checkQuery(q)
 	if err != nil {
 		return geodata.Page{}, err
 	}
@@ -141,34 +132,43 @@ func (db *DB) Features(ctx context.Context, q geodata.Query) (geodata.Page, erro
 		return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
 	}
 	defer tx.Rollback()
-	if err := requireLayer(ctx, tx, q.Layer); err != nil {
+	num, err := layerNum(ctx, tx, q.Layer)
+	if err != nil {
 		return geodata.Page{}, err
 	}
-	var page geodata.Page
-	if err := tx.QueryRowContext(ctx, countFeatures+w.sql(), w.args...).Scan(&page.Matched); err != nil {
-		return geodata.Page{}, fmt.Errorf("sqlite: count %s: %w", q.Layer, err)
-	}
-	page.Features = []geodata.Feature{}
-	if offset >= page.Matched {
-		return page, nil
-	}
-	args := append(w.args, limit, offset)
-	rows, err := tx.QueryContext(ctx, selectFeatures+w.sql()+pageFeatures, args...)
+	w := buildWhere(q, num)
+	features, err := queryPage(ctx, tx, w, limit, offset)
 	if err != nil {
 		return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
 	}
+	page := geodata.Page{Features: features, Matched: offset + len(features)}
+	// A short page that is not past the end already tells how many match;
+	// only otherwise does it take a second pass to count them.
+	if len(features) == limit || (len(features) == 0 && offset > 0) {
+		if err := tx.QueryRowContext(ctx, countFeatures+w.sql(), w.args...).Scan(&page.Matched); err != nil {
+			return geodata.Page{}, fmt.Errorf("sqlite: count %s: %w", q.Layer, err)
+		}
+	}
+	return page, nil
+}
+
+// queryPage returns the features matching w from offset on, limit at most.
+func queryPage(ctx context.Context, tx *sql.Tx, w *where, limit, offset int) ([]geodata.Feature, error) {
+	args := append(slices.Clip(w.args), limit, offset)
+	rows, err := tx.QueryContext(ctx, selectFeatures+w.sql()+pageFeatures, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	out := []geodata.Feature{}
 	for rows.Next() {
 		f, err := scanFeature(rows)
 		if err != nil {
-			return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
+			return nil, err
 		}
-		page.Features = append(page.Features, f)
+		out = append(out, f)
 	}
-	if err := rows.Err(); err != nil {
-		return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
-	}
-	return page, nil
+	return out, rows.Err()
 }
 
 const selectFeature = `SELECT f.id, f.properties, f.geometry FROM features AS f WHERE f.layer = ? AND f.id = ?`
@@ -178,7 +178,7 @@ const selectFeature = `SELECT f.id, f.properties, f.geometry FROM features AS f 
 func (db *DB) Feature(ctx context.Context, layer, id string) (geodata.Feature, error) {
 	f, err := scanFeature(db.r.QueryRowContext(ctx, selectFeature, layer, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		if err := requireLayer(ctx, db.r, layer); err != nil {
+		if _, err := layerNum(ctx, db.r, layer); err != nil {
 			return geodata.Feature{}, err
 		}
 		return geodata.Feature{}, geodata.NotFoundf("feature %q not found in layer %q", id, layer)

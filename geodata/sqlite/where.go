@@ -13,10 +13,13 @@ import (
 // constant; outside values only ever travel as arguments.
 const (
 	whereLayer = `f.layer = ?`
-	// The R*Tree narrows by rowid; the exact REAL columns then drop what
-	// its outward-rounded 32-bit boxes let through.
-	whereBBox = `f.rid IN (SELECT rid FROM features_rtree
-	WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)
+	// With a bbox the R*Tree drives: its layer dimension already keeps to
+	// the layer, so the unary + stops SQLite from walking the whole layer
+	// through its index instead. The exact REAL columns then drop what the
+	// R*Tree's outward-rounded 32-bit boxes let through.
+	whereLayerByBBox = `+f.layer = ?`
+	whereBBox        = `f.rid IN (SELECT rid FROM features_rtree
+	WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ? AND minl <= ? AND maxl >= ?)
 AND f.maxx >= ? AND f.minx <= ? AND f.maxy >= ? AND f.miny <= ?`
 	// Undated features never match a time filter, even one open at both
 	// ends.
@@ -47,15 +50,38 @@ func (w *where) add(cond string, args ...any) {
 
 func (w *where) sql() string { return strings.Join(w.conds, " AND ") }
 
-// buildWhere turns q's filters into a WHERE clause. It returns an error
-// wrapping geodata.ErrInvalid for a property name that is not a plain
-// identifier.
-func buildWhere(q geodata.Query) (*where, error) {
+// checkQuery returns q's page size and offset, or an error wrapping
+// geodata.ErrInvalid when they are out of range or a property name is not
+// a plain identifier. Limit 0 means geodata.DefaultLimit.
+func checkQuery(q geodata.Query) (limit, offset int, err error) {
+	limit, offset = q.Limit, q.Offset
+	if limit == 0 {
+		limit = geodata.DefaultLimit
+	}
+	if limit < 0 || limit > geodata.MaxLimit {
+		return 0, 0, geodata.Invalidf("limit %d is out of range: it must be between 1 and %d", limit, geodata.MaxLimit)
+	}
+	if offset < 0 {
+		return 0, 0, geodata.Invalidf("offset %d is negative", offset)
+	}
+	for name := range q.Props {
+		if !validPropName(name) {
+			return 0, 0, geodata.Invalidf("%q is not a property that can be filtered on", truncate(name, 40))
+		}
+	}
+	return limit, offset, nil
+}
+
+// buildWhere turns the filters of q, checked by checkQuery, into a WHERE
+// clause; num is the layer's number in the R*Tree.
+func buildWhere(q geodata.Query, num int64) *where {
 	w := &where{}
-	w.add(whereLayer, q.Layer)
 	if b := q.BBox; b != nil {
-		w.add(whereBBox, b.Min.X(), b.Max.X(), b.Min.Y(), b.Max.Y(),
+		w.add(whereLayerByBBox, q.Layer)
+		w.add(whereBBox, b.Min.X(), b.Max.X(), b.Min.Y(), b.Max.Y(), num, num,
 			b.Min.X(), b.Max.X(), b.Min.Y(), b.Max.Y())
+	} else {
+		w.add(whereLayer, q.Layer)
 	}
 	if iv := q.Interval; iv != nil {
 		w.add(whereDated)
@@ -73,13 +99,10 @@ func buildWhere(q geodata.Query) (*where, error) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if !validPropName(name) {
-			return nil, geodata.Invalidf("%q is not a property that can be filtered on", truncate(name, 40))
-		}
 		v := q.Props[name]
 		w.add(wherePropEquals, name, v, numberOrNil(v))
 	}
-	return w, nil
+	return w
 }
 
 // validPropName reports whether name matches ^[a-z_][a-z0-9_]{0,40}$, the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -110,7 +111,6 @@ func seedLayer(ctx context.Context, tx *sql.Tx, l geodata.Layer, rows []featureR
 }
 
 const (
-	layerExists         = `SELECT EXISTS (SELECT 1 FROM layers WHERE id = ?)`
 	touchLayer          = `UPDATE layers SET updated = ? WHERE id = ?`
 	upsertImportFeature = `INSERT INTO features
 	(layer, id, origin, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
@@ -134,7 +134,7 @@ func (db *DB) Import(ctx context.Context, layer string, features []geodata.Featu
 		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
 	}
 	defer tx.Rollback()
-	if err := requireLayer(ctx, tx, layer); err != nil {
+	if _, err := layerNum(ctx, tx, layer); err != nil {
 		return err
 	}
 	if err := writeFeatures(ctx, tx, upsertImportFeature, layer, rows); err != nil {
@@ -160,7 +160,7 @@ func (db *DB) Delete(ctx context.Context, layer, id string) error {
 		return fmt.Errorf("sqlite: delete %s/%s: %w", layer, id, err)
 	}
 	defer tx.Rollback()
-	if err := requireLayer(ctx, tx, layer); err != nil {
+	if _, err := layerNum(ctx, tx, layer); err != nil {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, deleteFeature, layer, id)
@@ -181,16 +181,20 @@ func (db *DB) Delete(ctx context.Context, layer, id string) error {
 	return nil
 }
 
-// requireLayer returns a not-found error when layer does not exist.
-func requireLayer(ctx context.Context, q queryer, layer string) error {
-	var ok bool
-	if err := q.QueryRowContext(ctx, layerExists, layer).Scan(&ok); err != nil {
-		return fmt.Errorf("sqlite: look up layer %s: %w", layer, err)
+const selectLayerNum = `SELECT num FROM layers WHERE id = ?`
+
+// layerNum returns the layer's number, or a not-found error when there is
+// no such layer.
+func layerNum(ctx context.Context, q queryer, layer string) (int64, error) {
+	var num int64
+	err := q.QueryRowContext(ctx, selectLayerNum, layer).Scan(&num)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, geodata.NotFoundf("layer %q does not exist", layer)
 	}
-	if !ok {
-		return geodata.NotFoundf("layer %q does not exist", layer)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: look up layer %s: %w", layer, err)
 	}
-	return nil
+	return num, nil
 }
 
 // touchAndBump records that layer changed now, and bumps the version.

@@ -51,12 +51,16 @@ export function createDataLayer(map, collection, { onSelect }) {
   let filter = emptyFilter();
   let visible = false;
   let selected = null;
+  // With no tiles under it, the borders layer is the land: draw it opaque.
+  let opaqueLand = id === 'borders';
 
   const styleFor = (feature) => {
     const props = feature.properties || {};
     if (isIncidents) return incidentStyle(props, style);
     if (isPlaces) return placeStyle(props, style);
-    return featureStyle(id, props, style);
+    const s = featureStyle(id, props, style);
+    if (opaqueLand) s.fillOpacity = 1;
+    return s;
   };
 
   const geojson = L.geoJSON(null, {
@@ -109,20 +113,47 @@ export function createDataLayer(map, collection, { onSelect }) {
 
   const root = isIncidents ? L.layerGroup([uncertainty, cluster]) : geojson;
 
-  function rebuildIncidents() {
-    cluster.clearLayers();
-    cluster.addLayers(geojson.getLayers());
-    uncertainty.clearLayers();
-    for (const layer of geojson.getLayers()) {
-      const p = layer.feature.properties || {};
-      const r = PRECISION_M[p.precision];
-      if (!r) continue;
+  // Uncertainty circles are made once per incident and shown only for
+  // incidents drawn on their own, not folded into a cluster.
+  const circles = new Map();
+  function circleOf(layer) {
+    if (circles.has(layer)) return circles.get(layer);
+    const p = layer.feature.properties || {};
+    const r = PRECISION_M[p.precision];
+    let circle = null;
+    if (r) {
       const color = categoryOf(p.category).color;
-      uncertainty.addLayer(L.circle(layer.getLatLng(), {
+      circle = L.circle(layer.getLatLng(), {
         radius: r, pane: UNCERTAINTY_PANE, interactive: false, color, weight: 1, opacity: 0.6,
         dashArray: '3 4', fillColor: color, fillOpacity: 0.06, className: 'casmap-uncertainty',
-      }));
+      });
     }
+    circles.set(layer, circle);
+    return circle;
+  }
+
+  function syncUncertainty() {
+    if (!uncertainty || !visible) return;
+    const want = new Set();
+    for (const layer of geojson.getLayers()) {
+      const circle = circleOf(layer);
+      if (circle && cluster.getVisibleParent(layer) === layer) want.add(circle);
+    }
+    for (const c of uncertainty.getLayers()) if (!want.has(c)) uncertainty.removeLayer(c);
+    for (const c of want) if (!uncertainty.hasLayer(c)) uncertainty.addLayer(c);
+  }
+
+  function rebuildIncidents() {
+    circles.clear();
+    uncertainty.clearLayers();
+    cluster.clearLayers();
+    cluster.addLayers(geojson.getLayers());
+    syncUncertainty();
+  }
+
+  if (isIncidents) {
+    map.on('zoomend moveend', syncUncertainty);
+    cluster.on('animationend spiderfied unspiderfied', syncUncertainty);
   }
 
   function redraw() {
@@ -154,6 +185,7 @@ export function createDataLayer(map, collection, { onSelect }) {
     show() {
       visible = true;
       if (!map.hasLayer(root)) root.addTo(map);
+      syncUncertainty();
     },
     hide() {
       visible = false;
@@ -164,6 +196,13 @@ export function createDataLayer(map, collection, { onSelect }) {
       if (!isIncidents) return;
       filter = { ...f };
       redraw();
+    },
+    /** setTilesUnder tells a base layer whether map tiles are drawn below it. */
+    setTilesUnder(on) {
+      if (id !== 'borders' || opaqueLand === !on) return;
+      opaqueLand = !on;
+      geojson.setStyle(styleFor);
+      if (selected && byId.has(selected)) highlight(byId.get(selected));
     },
     has: (fid) => byId.has(String(fid)),
     feature: (fid) => {

@@ -2,7 +2,6 @@
 // between them and the URL. Every other module does one job; this one only
 // connects them.
 import L from 'leaflet';
-import './main.css';
 import { createApi, createBanner } from './api.js';
 import { createDataLayer, titleOf } from './layers.js';
 import { LayerPanel } from './control-layers.js';
@@ -160,6 +159,7 @@ async function boot() {
       writeHash(true);
     },
     onTiles: (on) => {
+      for (const l of layers.values()) l.setTilesUnder(on);
       if (on) {
         tiles = tiles || L.tileLayer(OSM.url, { attribution: OSM.attribution, maxZoom: 19 });
         tiles.addTo(map);

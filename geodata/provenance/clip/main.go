@@ -141,7 +141,7 @@ func marshal(f *geojson.Feature) ([]byte, error) {
 		ID         any                `json:"id"`
 		Properties geojson.Properties `json:"properties"`
 		Geometry   geojson.Geometry   `json:"geometry"`
-	}{"Feature", f.ID, f.Properties, geojson.Geometry{Coordinates: f.Geometry}}
+	}{"Feature", f.ID, f.Properties, *geojson.NewGeometry(f.Geometry)}
 	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}

@@ -5,8 +5,11 @@
 -- Features carry their layer's id rather than a numeric key: ids are the
 -- API contract and stable, and it keeps every query readable.
 
+-- num is a small integer name for the layer, used only inside the R*Tree
+-- (see below); id is the name everything else uses.
 CREATE TABLE layers (
-	id            TEXT PRIMARY KEY NOT NULL,
+	num           INTEGER PRIMARY KEY,
+	id            TEXT NOT NULL UNIQUE,
 	title         TEXT NOT NULL DEFAULT '',
 	description   TEXT NOT NULL DEFAULT '',
 	geometry_kind TEXT NOT NULL DEFAULT '',
@@ -41,16 +44,22 @@ CREATE TABLE features (
 
 CREATE INDEX features_layer_time ON features (layer, t_start, t_end);
 
--- The R*Tree stores 32-bit floats rounded outwards, so it can only narrow a
--- search; queries recheck the exact REAL columns of features.
-CREATE VIRTUAL TABLE features_rtree USING rtree (rid, minx, maxx, miny, maxy);
+-- The R*Tree has a third dimension besides x and y: the layer's num (min =
+-- max). One index serves every layer, yet a box search in a small layer
+-- never walks a big layer's entries that fall in the same box, so a bbox
+-- query can always be driven from the R*Tree. It stores 32-bit floats
+-- rounded outwards, so it can only narrow a search; queries recheck the
+-- exact REAL columns of features.
+CREATE VIRTUAL TABLE features_rtree USING rtree (rid, minx, maxx, miny, maxy, minl, maxl);
 
+-- A feature never moves to another layer; the upsert only changes its box.
 -- Triggers keep the R*Tree in step with features inside whatever statement
 -- changes them, including upserts and deletes cascading from layers, so no
 -- write path can forget it.
 CREATE TRIGGER features_rtree_insert AFTER INSERT ON features BEGIN
-	INSERT INTO features_rtree (rid, minx, maxx, miny, maxy)
-	VALUES (new.rid, new.minx, new.maxx, new.miny, new.maxy);
+	INSERT INTO features_rtree (rid, minx, maxx, miny, maxy, minl, maxl)
+	SELECT new.rid, new.minx, new.maxx, new.miny, new.maxy, num, num
+	FROM layers WHERE id = new.layer;
 END;
 
 CREATE TRIGGER features_rtree_update AFTER UPDATE OF minx, miny, maxx, maxy ON features BEGIN

@@ -1,9 +1,10 @@
-package server
+package format
 
 import (
 	"encoding/xml"
 	"html"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -13,7 +14,7 @@ import (
 // Placemark per feature, named after it, with its properties as
 // ExtendedData and a plain-text description. Text is HTML-escaped before
 // XML encoding because Google Earth renders descriptions as HTML.
-func writeKML(w io.Writer, d itemsDoc) error {
+func writeKML(w io.Writer, d Doc) error {
 	if _, err := io.WriteString(w, xml.Header+`<kml xmlns="http://www.opengis.net/kml/2.2"><Document>`); err != nil {
 		return err
 	}
@@ -125,4 +126,24 @@ func kmlCoords(points []orb.Point) string {
 		b.WriteString(formatCoord(p[0]) + "," + formatCoord(p[1]))
 	}
 	return b.String()
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// featureName is what a person calls a feature: its name or title, or its
+// id when it has neither.
+func featureName(id string, props map[string]any) string {
+	for _, k := range []string{"name", "title"} {
+		if s, _ := props[k].(string); s != "" {
+			return s
+		}
+	}
+	return id
 }

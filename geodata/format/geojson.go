@@ -1,4 +1,4 @@
-package server
+package format
 
 import (
 	"encoding/json"
@@ -15,11 +15,11 @@ type featureCollection struct {
 	NumberMatched  int                `json:"numberMatched"`
 	NumberReturned int                `json:"numberReturned"`
 	TimeStamp      string             `json:"timeStamp"`
-	Links          []link             `json:"links"`
+	Links          []Link             `json:"links"`
 	DataVersion    string             `json:"dataVersion"`
 }
 
-func writeGeoJSON(w io.Writer, d itemsDoc) error {
+func writeGeoJSON(w io.Writer, d Doc) error {
 	fc := featureCollection{
 		Type:           "FeatureCollection",
 		Features:       make([]*geojson.Feature, 0, len(d.Page.Features)),

@@ -1,4 +1,4 @@
-package server
+package format
 
 import (
 	"encoding/csv"
@@ -17,7 +17,7 @@ import (
 // writeCSV writes one row per feature: id, lon and lat for points or WKT
 // for other geometries, one column per property (sources flattened into
 // readable text, other lists and objects as JSON), and the data version.
-func writeCSV(w io.Writer, d itemsDoc) error {
+func writeCSV(w io.Writer, d Doc) error {
 	props := propertyColumns(d.Page.Features)
 	cw := csv.NewWriter(w)
 	header := append([]string{"id", "lon", "lat", "wkt"}, props...)

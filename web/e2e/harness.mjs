@@ -1,0 +1,180 @@
+// harness.mjs runs casmap for the browser tests: the real binary on a free
+// loopback port with a fresh database in a temp dir, and Debian's Chromium
+// driven by playwright-core. It builds nothing: run `npm run build` and
+// `go build -o bin/casmap ./cmd/casmap` first (or point CASMAP_BIN at one).
+// A missing binary or browser fails the tests with a message saying so.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+/** REPO is the repository root. */
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** LAYERS are the layer ids in display order, bottom first. */
+export const LAYERS = ['borders', 'gbao', 'tapi', 'railways', 'incidents', 'places'];
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-sync', '--disable-quic',
+];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * startServer runs `casmap serve` on a free port with a database in a new
+ * temp dir and waits (up to 20 s) for GET /healthz to answer 200.
+ * It returns {url, stop, log}.
+ */
+export async function startServer() {
+  const bin = process.env.CASMAP_BIN || path.join(REPO, 'bin/casmap');
+  if (!existsSync(bin)) {
+    throw new Error(`casmap binary not found at ${bin}: run \`npm run build && go build -o bin/casmap ./cmd/casmap\` or set CASMAP_BIN`);
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'casmap-e2e-'));
+  const port = await freePort();
+  const addr = `127.0.0.1:${port}`;
+  const log = [];
+  const child = spawn(bin, ['serve', '--addr', addr, '--db', path.join(dir, 'casmap.db')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CASMAP_ADDR: '', CASMAP_DB: '' },
+  });
+  child.stdout.on('data', (d) => log.push(String(d)));
+  child.stderr.on('data', (d) => log.push(String(d)));
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+
+  const url = `http://${addr}`;
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+      if (!exited) child.kill('SIGKILL');
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`casmap exited (${exited.code ?? exited.signal}) before it was healthy:\n${log.join('').slice(-2000)}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`casmap did not answer GET /healthz with 200 within 20 s:\n${log.join('').slice(-2000)}`);
+    }
+    await sleep(100);
+  }
+  return { url, stop, log };
+}
+
+/** launchBrowser starts headless Chromium from CHROMIUM_PATH or /usr/bin/chromium. */
+export async function launchBrowser() {
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+}
+
+function isLocal(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:') return true;
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+}
+
+/**
+ * openPage opens a new context and page at viewport size and records every
+ * request, console error and page error. check() asserts none went wrong.
+ */
+export async function openPage(browser, { width = 1440, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url || 'no url'})`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const check = () => {
+    const remote = requests.filter((u) => !isLocal(u));
+    if (remote.length) throw new Error(`requests left the machine:\n${remote.join('\n')}`);
+    if (problems.length) throw new Error(`the page reported errors:\n${problems.join('\n')}`);
+  };
+  return { context, page, requests, problems, check };
+}
+
+/** gotoMap loads the map (with an optional hash) and waits until every layer has loaded. */
+export async function gotoMap(page, url, hash = '') {
+  await page.goto(`${url}/${hash}`);
+  await page.waitForSelector('html[data-casmap-state="ready"]', { timeout: 20_000 });
+}
+
+/** api fetches JSON from the server under test. */
+export async function api(url, pathAndQuery) {
+  const res = await fetch(`${url}${pathAndQuery}`);
+  if (!res.ok) throw new Error(`GET ${pathAndQuery}: status ${res.status}`);
+  return res.json();
+}
+
+/** collections returns the API's collections keyed by id. */
+export async function collections(url) {
+  const body = await api(url, '/api/collections');
+  return new Map(body.collections.map((c) => [c.id, c]));
+}
+
+/** drawnCount counts what a layer draws in its pane: SVG paths and marker icons (clusters). */
+export function drawnCount(page, id) {
+  return page.locator(`.leaflet-${id}-pane path, .leaflet-${id}-pane .leaflet-marker-icon`).count();
+}
+
+/**
+ * clickableIncident zooms into clusters until an incident circle is shown,
+ * and returns the centre of one that is on top where it is drawn.
+ */
+export async function clickableIncident(page) {
+  for (let i = 0; i < 10; i++) {
+    const point = await page.evaluate(() => {
+      for (const p of document.querySelectorAll('.leaflet-incidents-pane path.casmap-incident')) {
+        const r = p.getBoundingClientRect();
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        if (r.width > 0 && document.elementFromPoint(x, y) === p) return { x, y };
+      }
+      return null;
+    });
+    if (point) return point;
+    const cluster = page.locator('.leaflet-incidents-pane .casmap-cluster').first();
+    if (await cluster.count() === 0) break;
+    await cluster.click();
+    await page.waitForTimeout(600);
+  }
+  throw new Error('no incident could be clicked: none drawn');
+}

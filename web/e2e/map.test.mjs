@@ -1,0 +1,188 @@
+// The map's basics in a real browser against the real binary: layers and
+// counts, toggling, details with sources, downloads, text-only rendering of
+// data, the small-screen layout, and the screenshot in docs/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  LAYERS, REPO, clickableIncident, collections, drawnCount, gotoMap, launchBrowser, openPage, startServer,
+} from './harness.mjs';
+
+describe('map page', () => {
+  let server;
+  let browser;
+  let cols;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    cols = await collections(server.url);
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  test('lists the six layers in order with the API counts', async () => {
+    const { page, check, context } = await openPage(browser);
+    await gotoMap(page, server.url);
+    const ids = await page.locator('.layer-row').evaluateAll((rows) => rows.map((r) => r.dataset.layer));
+    assert.deepEqual(ids, LAYERS, 'layer rows');
+    for (const id of LAYERS) {
+      const row = page.locator(`.layer-row[data-layer="${id}"]`);
+      assert.equal(await row.locator('.layer-title').textContent(), cols.get(id).title, `${id}: title`);
+      assert.equal(await row.locator('.layer-count').textContent(), String(cols.get(id).itemCount), `${id}: count`);
+      assert.equal(await row.locator('input[type=checkbox]').isChecked(), true, `${id}: checked`);
+      assert.equal(await row.locator('svg.swatch').count(), 1, `${id}: legend swatch`);
+    }
+    assert.equal(await page.locator('#layer-toggle-osm').isChecked(), false, 'online tiles are off by default');
+    assert.equal(await page.locator('.leaflet-tile').count(), 0, 'no tiles');
+    const attribution = await page.locator('.leaflet-control-attribution').textContent();
+    for (const id of LAYERS) {
+      if (cols.get(id).attribution) assert.ok(attribution.includes(cols.get(id).attribution), `attribution shows ${id}`);
+    }
+    check();
+    await context.close();
+  });
+
+  test('unchecking a layer removes its features and checking restores them', async () => {
+    const { page, check, context } = await openPage(browser);
+    await gotoMap(page, server.url);
+    for (const id of LAYERS) {
+      const box = page.locator(`#layer-toggle-${id}`);
+      const before = await drawnCount(page, id);
+      if (cols.get(id).itemCount > 0) assert.ok(before > 0, `${id}: drawn at start (${before})`);
+      await box.uncheck();
+      assert.equal(await drawnCount(page, id), 0, `${id}: nothing drawn when unchecked`);
+      assert.match(page.url(), new RegExp(`layers=(?![^&]*\\b${id}\\b)`), `${id}: left out of the URL`);
+      await box.check();
+      assert.equal(await drawnCount(page, id), before, `${id}: drawn again when checked`);
+    }
+    check();
+    await context.close();
+  });
+
+  test('clicking an incident shows its details and sources', async (t) => {
+    if (!cols.get('incidents').itemCount) assert.fail('the incidents layer is empty: nothing to click');
+    const { page, check, context } = await openPage(browser);
+    await gotoMap(page, server.url);
+    const { x, y } = await clickableIncident(page);
+    await page.mouse.click(x, y);
+    const details = page.locator('#details');
+    await details.waitFor({ state: 'visible' });
+    const fid = await details.getAttribute('data-feature');
+    const res = await fetch(`${server.url}/api/collections/incidents/items/${encodeURIComponent(fid)}`);
+    assert.equal(res.status, 200, `GET item ${fid}`);
+    const feature = await res.json();
+    assert.equal(await page.locator('#details-title').textContent(), feature.properties.title);
+    const link = details.locator('.details-sources a.source-link').first();
+    assert.equal(await link.getAttribute('target'), '_blank');
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    assert.match(await link.getAttribute('href'), /^https?:\/\//);
+    assert.ok(await details.locator('dl.details-props dt').count() > 0, 'properties listed');
+    assert.match(page.url(), new RegExp(`sel=incidents/${encodeURIComponent(fid)}`), 'selection in the URL');
+
+    await details.locator('.details-close').click();
+    await details.waitFor({ state: 'hidden' });
+    await page.goBack();
+    await details.waitFor({ state: 'visible' });
+    assert.equal(await details.getAttribute('data-feature'), fid, 'back reopens the feature');
+
+    // The screenshot: the whole region, with this incident's details open.
+    await gotoMap(page, server.url, `#map=5/38.6/66.4&sel=incidents/${encodeURIComponent(fid)}`);
+    await details.waitFor({ state: 'visible' });
+    await page.mouse.move(1, 899);
+    await page.waitForTimeout(300);
+    await mkdir(path.join(REPO, 'docs'), { recursive: true });
+    await page.screenshot({ path: path.join(REPO, 'docs/screenshot.png') });
+    t.diagnostic('saved docs/screenshot.png');
+    check();
+    await context.close();
+  });
+
+  test('a download button yields the layer as GeoJSON', async () => {
+    const { page, check, context } = await openPage(browser);
+    await gotoMap(page, server.url);
+    for (const id of ['incidents', 'borders']) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator(`.layer-row[data-layer="${id}"] .layer-download`).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), `${id}.geojson`);
+      const body = JSON.parse(await readFile(await download.path(), 'utf8'));
+      assert.equal(body.type, 'FeatureCollection');
+      assert.equal(body.features.length, cols.get(id).itemCount, `${id}: features in the download`);
+    }
+    check();
+    await context.close();
+  });
+
+  test('data is shown as text, never as markup', async () => {
+    const { page, check, context, requests } = await openPage(browser);
+    const evil = '<img src=x onerror="document.body.dataset.pwned=1">';
+    const hostile = {
+      type: 'FeatureCollection',
+      features: [{
+        type: 'Feature',
+        id: 'evil',
+        geometry: { type: 'Point', coordinates: [69.2, 34.5] },
+        properties: {
+          title: evil,
+          date: '2022-05-01',
+          category: 'attack',
+          confidence: 'confirmed',
+          precision: 'town',
+          actor: '<script>document.body.dataset.pwned=2</script>',
+          summary: '<b>bold?</b>',
+          sources: [
+            { title: 'bad link', url: 'javascript:document.body.dataset.pwned=3' },
+            { title: '<i>good</i> link', publisher: 'P', url: 'https://example.org/a', date: '2022-05-02' },
+          ],
+        },
+      }],
+      numberMatched: 1,
+      numberReturned: 1,
+    };
+    await page.route('**/api/collections/incidents/items?*', (route) => route.fulfill({
+      status: 200, contentType: 'application/geo+json', body: JSON.stringify(hostile),
+    }));
+    await gotoMap(page, server.url, '#sel=incidents/evil');
+    const details = page.locator('#details');
+    await details.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#details-title').textContent(), evil);
+    assert.equal(await details.locator('img, script, b, i').count(), 0, 'no elements from data');
+    assert.ok((await details.textContent()).includes('<script>'), 'markup shown as text');
+    const links = details.locator('.details-sources a');
+    assert.equal(await links.count(), 1, 'only the http(s) source is a link');
+    assert.equal(await links.first().getAttribute('href'), 'https://example.org/a');
+    assert.equal(await page.evaluate(() => document.body.dataset.pwned), undefined);
+    assert.ok(!requests.some((u) => new URL(u).pathname === '/x'), 'the img was never loaded');
+    check();
+    await context.close();
+  });
+
+  test('fits a 390x844 phone: no sideways scroll, the panel folds into a button', async () => {
+    const { page, check, context } = await openPage(browser, { width: 390, height: 844 });
+    await gotoMap(page, server.url);
+    const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    assert.ok(width <= 390, `scrollWidth ${width} <= 390`);
+    const toggle = page.locator('.casmap-panel-toggle');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.locator('#layer-toggle-borders').isVisible(), false, 'list folded');
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    const box = page.locator('#layer-toggle-gbao');
+    await box.uncheck();
+    assert.equal(await drawnCount(page, 'gbao'), 0);
+    await box.check();
+    assert.ok(await drawnCount(page, 'gbao') > 0);
+    const panel = await page.locator('.casmap-panel').boundingBox();
+    assert.ok(panel.x >= 0 && panel.x + panel.width <= 390, `panel inside the screen: ${JSON.stringify(panel)}`);
+    const after = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    assert.ok(after <= 390, `scrollWidth ${after} <= 390 with the panel open`);
+    check();
+    await context.close();
+  });
+});
