@@ -149,13 +149,13 @@ func TestStoryIncidents(t *testing.T) {
 			} else if _, isStr := v.(string); v != nil && !isStr {
 				t.Errorf("claimed_by = %v, want a string or null", v)
 			}
-			checkStatements(t, p)
-			checkIncidentPlace(t, f, shapes, window)
+			storyStatements(t, p)
+			storyIncidentPlace(t, f, shapes, window)
 		})
 	}
 }
 
-func checkStatements(t *testing.T, p map[string]any) {
+func storyStatements(t *testing.T, p map[string]any) {
 	t.Helper()
 	v, ok := p["statements"]
 	if !ok {
@@ -178,7 +178,7 @@ func checkStatements(t *testing.T, p map[string]any) {
 	}
 }
 
-func checkIncidentPlace(t *testing.T, f geodata.Feature, shapes map[string]orb.MultiPolygon, window orb.Bound) {
+func storyIncidentPlace(t *testing.T, f geodata.Feature, shapes map[string]orb.MultiPolygon, window orb.Bound) {
 	t.Helper()
 	pt := f.Geometry.(orb.Point)
 	iso, _ := f.Properties["country"].(string)
@@ -221,13 +221,13 @@ func TestStoryLines(t *testing.T) {
 		for _, f := range fs {
 			ls, ok := f.Geometry.(orb.LineString)
 			if !ok {
-				t.Run(f.ID, func(t *testing.T) { checkNode(t, file, f, shapes) })
+				t.Run(f.ID, func(t *testing.T) { storyNode(t, file, f, shapes) })
 				continue
 			}
 			lines++
 			t.Run(f.ID, func(t *testing.T) {
-				checkCoordinatePrecision(t, ls)
-				checkLine(t, file, f, ls, shapes)
+				storyPrecision(t, ls)
+				storyLine(t, file, f, ls, shapes)
 			})
 		}
 		if lines == 0 {
@@ -236,8 +236,8 @@ func TestStoryLines(t *testing.T) {
 	}
 }
 
-// checkNode checks the optional Point features of the TAPI layer.
-func checkNode(t *testing.T, file string, f geodata.Feature, shapes map[string]orb.MultiPolygon) {
+// storyNode checks the optional Point features of the TAPI layer.
+func storyNode(t *testing.T, file string, f geodata.Feature, shapes map[string]orb.MultiPolygon) {
 	pt, ok := f.Geometry.(orb.Point)
 	if file != "tapi.geojson" || !ok || !strings.HasPrefix(f.ID, "tapi-node-") {
 		t.Fatalf("%s: only LineStrings, plus tapi-node-* Points in tapi.geojson, are expected; got %s", file, f.Geometry.GeoJSONType())
@@ -249,7 +249,7 @@ func checkNode(t *testing.T, file string, f geodata.Feature, shapes map[string]o
 	}
 }
 
-func checkCoordinatePrecision(t *testing.T, ls orb.LineString) {
+func storyPrecision(t *testing.T, ls orb.LineString) {
 	t.Helper()
 	if n := len(ls); n < 5 || n > 80 {
 		t.Errorf("%d vertices, want roughly 5-40 (enough to follow the route)", n)
@@ -264,7 +264,7 @@ func checkCoordinatePrecision(t *testing.T, ls orb.LineString) {
 	}
 }
 
-func checkLine(t *testing.T, file string, f geodata.Feature, ls orb.LineString, shapes map[string]orb.MultiPolygon) {
+func storyLine(t *testing.T, file string, f geodata.Feature, ls orb.LineString, shapes map[string]orb.MultiPolygon) {
 	t.Helper()
 	p := f.Properties
 	storySources(t, "line", p["sources"])
@@ -288,7 +288,7 @@ func checkLine(t *testing.T, file string, f geodata.Feature, ls orb.LineString, 
 		t.Errorf("capacity_bcm_per_year = %v, want 33", p["capacity_bcm_per_year"])
 	}
 
-	countries := stringList(p["countries"])
+	countries := storyStrings(p["countries"])
 	if len(countries) == 0 {
 		t.Fatalf("countries is empty")
 	}
@@ -320,16 +320,18 @@ func checkLine(t *testing.T, file string, f geodata.Feature, ls orb.LineString, 
 	} else if v, present := p["length_km_published"]; !present || v != nil {
 		t.Errorf("length_km_published = %v, want a number or null", v)
 	}
-	checkMilestones(t, p["milestones"], status)
+	storyMilestones(t, p["milestones"], status)
 }
 
-// checkMilestones checks that milestones are dated, sorted, sourced and use
+// storyMilestones checks that milestones are dated, sorted, sourced and use
 // the agreed events, and that the feature's status follows from them:
 // agreed or a first announcement make a project proposed; groundbreaking
 // and construction_started put it under construction; opened makes it
-// operating; suspended suspends it; resumed restores the status it had
-// before (or under construction). Later announcements change nothing.
-func checkMilestones(t *testing.T, v any, status string) {
+// operating; suspended suspends it; resumed restores operation if it was
+// operating before (a resumption after an unrecorded stoppage keeps an
+// operating line operating) and otherwise means under construction. Later
+// announcements and agreements change nothing.
+func storyMilestones(t *testing.T, v any, status string) {
 	t.Helper()
 	list, ok := v.([]any)
 	if !ok || len(list) == 0 {
@@ -370,11 +372,10 @@ func checkMilestones(t *testing.T, v any, status string) {
 		case "suspended":
 			beforeSuspension, derived = derived, "suspended"
 		case "resumed":
-			derived = beforeSuspension
-			if derived == "" || derived == "proposed" {
-				derived = "under_construction"
-			}
 			if derived == "suspended" {
+				derived = beforeSuspension
+			}
+			if derived != "operating" {
 				derived = "under_construction"
 			}
 		}
@@ -387,7 +388,7 @@ func checkMilestones(t *testing.T, v any, status string) {
 	}
 }
 
-func stringList(v any) []string {
+func storyStrings(v any) []string {
 	list, _ := v.([]any)
 	out := make([]string, 0, len(list))
 	for _, x := range list {
