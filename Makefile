@@ -44,6 +44,7 @@ test-go: build
 
 test-e2e: build
 	@test -x "$(CHROMIUM_PATH)" || { echo "Chromium not found at $(CHROMIUM_PATH): apt-get install chromium (or set CHROMIUM_PATH)"; exit 1; }
+	$(NPM) run test:unit
 	CASMAP_BIN=$(CURDIR)/$(BIN) $(NPM) run test:e2e
 
 ## bench: Go benchmarks

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,7 +24,7 @@ func handleItems(store Store, links linker) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		params := c.QueryParams()
+		params := onceEach(c.QueryParams())
 		q, err := geodata.ParseItemsQuery(layer, params, responseParams...)
 		if err != nil {
 			return err
@@ -62,6 +63,22 @@ func handleItems(store Store, links linker) echo.HandlerFunc {
 	}
 }
 
+// onceEach drops repeats of a parameter that has the same value each time.
+// GDAL's OAPIF driver appends the query parameters of its dataset URL to
+// every request, next links included, unless it finds them there byte for
+// byte; ours encode "/" as %2F, so it sends datetime twice. Repeats with
+// different values are left for the parser to reject.
+func onceEach(params url.Values) url.Values {
+	out := make(url.Values, len(params))
+	for k, vs := range params {
+		if len(vs) > 1 && !slices.ContainsFunc(vs, func(v string) bool { return v != vs[0] }) {
+			vs = vs[:1]
+		}
+		out[k] = vs
+	}
+	return out
+}
+
 func parseDownload(s string) (bool, error) {
 	if s == "" {
 		return false, nil
@@ -87,7 +104,7 @@ func attachment(layer string, q geodata.Query, ext string) string {
 // that keep every other parameter as it was.
 func itemsLinks(c echo.Context, links linker, layer string, q geodata.Query, returned, matched int) []link {
 	path := "/api/collections/" + layer + "/items"
-	params := c.QueryParams()
+	params := onceEach(c.QueryParams())
 	at := func(offset int, f string) string {
 		p := url.Values{}
 		for k, v := range params {

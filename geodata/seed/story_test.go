@@ -112,7 +112,7 @@ func storyDistanceKm(mp orb.MultiPolygon, p orb.Point) float64 {
 	return best
 }
 
-// within reports whether p is inside mp or no farther than tolKm from it.
+// storyWithin reports whether p is inside mp or no farther than tolKm from it.
 func storyWithin(mp orb.MultiPolygon, p orb.Point, tolKm float64) bool {
 	return planar.MultiPolygonContains(mp, p) || storyDistanceKm(mp, p) <= tolKm
 }

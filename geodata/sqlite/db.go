@@ -37,9 +37,8 @@ var migrationFiles embed.FS
 
 // DB is casmap's store on one SQLite file. It is safe for concurrent use.
 type DB struct {
-	path string
-	w    *sql.DB // one connection; every write goes through it
-	r    *sql.DB // query-only connections for reads
+	w *sql.DB // one connection; every write goes through it
+	r *sql.DB // query-only connections for reads
 }
 
 // Open opens the SQLite database at path, creating the file and its schema
@@ -78,7 +77,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, openError(path, err)
 	}
-	return &DB{path: path, w: w, r: r}, nil
+	return &DB{w: w, r: r}, nil
 }
 
 // Close closes both connection pools.

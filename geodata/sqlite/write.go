@@ -37,8 +37,11 @@ ON CONFLICT (layer, id) DO NOTHING`
 // transaction, it writes each layer's metadata and replaces the layer's
 // seed features with data's, keeping features that were imported; a seed
 // feature with the id of an imported one is skipped. It returns true when
-// it wrote.
+// it wrote, which it never does for empty data.
 func (db *DB) Seed(ctx context.Context, data []geodata.LayerData, force bool) (bool, error) {
+	if len(data) == 0 {
+		return false, nil
+	}
 	rows := make([][]featureRow, len(data))
 	seen := make(map[string]bool, len(data))
 	for i, ld := range data {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/casmap/casmap/geodata/seed"
 	"github.com/paulmach/orb"
 )
 
@@ -260,4 +261,36 @@ func TestSeedRejectsBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSeedEmbeddedData loads the real seed into a new database, so a
+// feature the store cannot hold fails here rather than at first start.
+func TestSeedEmbeddedData(t *testing.T) {
+	ctx := context.Background()
+	data, err := seed.Load()
+	if err != nil {
+		t.Fatalf("seed.Load: %v", err)
+	}
+	db, _ := openTest(t)
+	if ok, err := db.Seed(ctx, data, false); err != nil || !ok {
+		t.Fatalf("Seed = %v, %v; want true, nil", ok, err)
+	}
+	layers, err := db.Layers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(layers), len(data); got != want {
+		t.Errorf("layers = %d, want %d", got, want)
+	}
+	for _, ld := range data {
+		l, err := db.Layer(ctx, ld.Layer.ID)
+		if err != nil {
+			t.Errorf("Layer(%s): %v", ld.Layer.ID, err)
+			continue
+		}
+		if got, want := l.Count, len(ld.Features); got != want {
+			t.Errorf("layer %s: Count = %d, want %d", ld.Layer.ID, got, want)
+		}
+	}
+	checkRTree(t, db)
 }

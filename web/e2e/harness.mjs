@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 /** REPO is the repository root. */
@@ -177,4 +178,47 @@ export async function clickableIncident(page) {
     await page.waitForTimeout(600);
   }
   throw new Error('no incident could be clicked: none drawn');
+}
+
+/**
+ * useCasmap registers before/after hooks that start the server and the
+ * browser for a describe block, and returns get(), which every test calls
+ * first: it hands back {server, browser, cols} or throws the setup error,
+ * so a missing binary or browser fails each test with its message rather
+ * than cancelling them.
+ */
+export function useCasmap() {
+  const app = { server: null, browser: null, cols: null };
+  let error = null;
+  before(async () => {
+    try {
+      app.server = await startServer();
+      app.browser = await launchBrowser();
+      app.cols = await collections(app.server.url);
+    } catch (err) {
+      error = err;
+    }
+  });
+  after(async () => {
+    if (app.browser) await app.browser.close();
+    if (app.server) await app.server.stop();
+  });
+  return () => {
+    if (error) throw error;
+    return app;
+  };
+}
+
+/**
+ * settledCount waits (up to 5 s) until drawnCount of a layer satisfies ok
+ * and returns it, or the last count seen if it never does, for the test's
+ * assertion to report.
+ */
+export async function settledCount(page, id, ok) {
+  let n = await drawnCount(page, id);
+  for (let waited = 0; !ok(n) && waited < 5000; waited += 100) {
+    await sleep(100);
+    n = await drawnCount(page, id);
+  }
+  return n;
 }

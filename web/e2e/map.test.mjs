@@ -1,32 +1,24 @@
 // The map's basics in a real browser against the real binary: layers and
 // counts, toggling, details with sources, downloads, text-only rendering of
 // data, the small-screen layout, and the screenshot in docs/.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  LAYERS, REPO, clickableIncident, collections, drawnCount, gotoMap, launchBrowser, openPage, startServer,
+  LAYERS, REPO, clickableIncident, drawnCount, gotoMap, openPage, settledCount, useCasmap,
 } from './harness.mjs';
 
 describe('map page', () => {
+  const app = useCasmap();
   let server;
   let browser;
   let cols;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    cols = await collections(server.url);
-  });
-
-  after(async () => {
-    if (browser) await browser.close();
-    if (server) await server.stop();
-  });
+  const setup = () => ({ server, browser, cols } = app());
 
   test('lists the six layers in order with the API counts', async () => {
-    const { page, check, context } = await openPage(browser);
+    setup();
+    const { page, check, context, requests } = await openPage(browser);
     await gotoMap(page, server.url);
     const ids = await page.locator('.layer-row').evaluateAll((rows) => rows.map((r) => r.dataset.layer));
     assert.deepEqual(ids, LAYERS, 'layer rows');
@@ -36,6 +28,10 @@ describe('map page', () => {
       assert.equal(await row.locator('.layer-count').textContent(), String(cols.get(id).itemCount), `${id}: count`);
       assert.equal(await row.locator('input[type=checkbox]').isChecked(), true, `${id}: checked`);
       assert.equal(await row.locator('svg.swatch').count(), 1, `${id}: legend swatch`);
+    }
+    for (const id of LAYERS) {
+      const loads = requests.filter((u) => new URL(u).pathname === `/api/collections/${id}/items`);
+      assert.equal(loads.length, 1, `${id}: data loaded once (${loads.join(', ')})`);
     }
     assert.equal(await page.locator('#layer-toggle-osm').isChecked(), false, 'online tiles are off by default');
     assert.equal(await page.locator('.leaflet-tile').count(), 0, 'no tiles');
@@ -48,6 +44,7 @@ describe('map page', () => {
   });
 
   test('unchecking a layer removes its features and checking restores them', async () => {
+    setup();
     const { page, check, context } = await openPage(browser);
     await gotoMap(page, server.url);
     for (const id of LAYERS) {
@@ -55,16 +52,17 @@ describe('map page', () => {
       const before = await drawnCount(page, id);
       if (cols.get(id).itemCount > 0) assert.ok(before > 0, `${id}: drawn at start (${before})`);
       await box.uncheck();
-      assert.equal(await drawnCount(page, id), 0, `${id}: nothing drawn when unchecked`);
+      assert.equal(await settledCount(page, id, (n) => n === 0), 0, `${id}: nothing drawn when unchecked`);
       assert.match(page.url(), new RegExp(`layers=(?![^&]*\\b${id}\\b)`), `${id}: left out of the URL`);
       await box.check();
-      assert.equal(await drawnCount(page, id), before, `${id}: drawn again when checked`);
+      assert.equal(await settledCount(page, id, (n) => n === before), before, `${id}: drawn again when checked`);
     }
     check();
     await context.close();
   });
 
   test('clicking an incident shows its details and sources', async (t) => {
+    setup();
     if (!cols.get('incidents').itemCount) assert.fail('the incidents layer is empty: nothing to click');
     const { page, check, context } = await openPage(browser);
     await gotoMap(page, server.url);
@@ -83,6 +81,21 @@ describe('map page', () => {
     assert.match(await link.getAttribute('href'), /^https?:\/\//);
     assert.ok(await details.locator('dl.details-props dt').count() > 0, 'properties listed');
     assert.match(page.url(), new RegExp(`sel=incidents/${encodeURIComponent(fid)}`), 'selection in the URL');
+
+    // Keyboard: a line feature can be reached with Tab and opened with Enter.
+    const line = page.locator('.leaflet-railways-pane path[role="button"]').first();
+    await line.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await details.getAttribute('data-layer'), 'railways', 'Enter opens the focused feature');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'details-title', 'focus moves to the details');
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('role')), 'button', 'focus returns to the feature');
+    await page.goBack();
+    await details.waitFor({ state: 'visible' });
+    assert.equal(await details.getAttribute('data-layer'), 'railways');
+    await page.goBack();
+    await page.waitForFunction((f) => document.querySelector('#details').dataset.feature === f, fid);
 
     await details.locator('.details-close').click();
     await details.waitFor({ state: 'hidden' });
@@ -103,6 +116,7 @@ describe('map page', () => {
   });
 
   test('a download button yields the layer as GeoJSON', async () => {
+    setup();
     const { page, check, context } = await openPage(browser);
     await gotoMap(page, server.url);
     for (const id of ['incidents', 'borders']) {
@@ -120,6 +134,7 @@ describe('map page', () => {
   });
 
   test('data is shown as text, never as markup', async () => {
+    setup();
     const { page, check, context, requests } = await openPage(browser);
     const evil = '<img src=x onerror="document.body.dataset.pwned=1">';
     const hostile = {
@@ -163,7 +178,32 @@ describe('map page', () => {
     await context.close();
   });
 
+  test('a failing API shows a readable message on the page', async () => {
+    setup();
+    const { page, context, requests } = await openPage(browser);
+    await page.route('**/api/collections/tapi/items?*', (route) => route.fulfill({
+      status: 503,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ title: 'Service Unavailable', status: 503, detail: 'the store is busy' }),
+    }));
+    await gotoMap(page, server.url);
+    const banner = page.getByRole('alert');
+    await banner.waitFor({ state: 'visible' });
+    const text = await banner.textContent();
+    assert.match(text, /TAPI gas pipeline|tapi/);
+    assert.match(text, /503/);
+    assert.match(text, /the store is busy/);
+    assert.equal(await page.locator('.layer-row[data-layer="tapi"]').getAttribute('class'), 'layer-row has-error');
+    assert.equal(await page.locator('.layer-row[data-layer="borders"] .layer-count').textContent(), String(cols.get('borders').itemCount),
+      'the other layers still load');
+    await banner.getByRole('button', { name: 'Dismiss message' }).click();
+    await banner.waitFor({ state: 'hidden' });
+    assert.deepEqual(requests.filter((u) => !u.startsWith(server.url)), [], 'no request left the server');
+    await context.close();
+  });
+
   test('fits a 390x844 phone: no sideways scroll, the panel folds into a button', async () => {
+    setup();
     const { page, check, context } = await openPage(browser, { width: 390, height: 844 });
     await gotoMap(page, server.url);
     const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
@@ -175,9 +215,9 @@ describe('map page', () => {
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     const box = page.locator('#layer-toggle-gbao');
     await box.uncheck();
-    assert.equal(await drawnCount(page, 'gbao'), 0);
+    assert.equal(await settledCount(page, 'gbao', (n) => n === 0), 0);
     await box.check();
-    assert.ok(await drawnCount(page, 'gbao') > 0);
+    assert.ok(await settledCount(page, 'gbao', (n) => n > 0) > 0);
     const panel = await page.locator('.casmap-panel').boundingBox();
     assert.ok(panel.x >= 0 && panel.x + panel.width <= 390, `panel inside the screen: ${JSON.stringify(panel)}`);
     const after = await page.evaluate(() => document.scrollingElement.scrollWidth);

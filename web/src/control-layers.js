@@ -143,6 +143,7 @@ export const LayerPanel = L.Control.extend({
     if (!row) return;
     row.dl.href = href;
     row.dl.classList.toggle('is-filtered', filtered);
+    row.dl.setAttribute('download', filtered ? `${id}-filtered.geojson` : `${id}.geojson`);
     const what = filtered ? 'the filtered ' : '';
     row.dl.setAttribute('aria-label', `Download ${what}${row.li.querySelector('.layer-title').textContent} as GeoJSON`);
   },

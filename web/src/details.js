@@ -164,6 +164,7 @@ export function createDetails(root, { onClose } = {}) {
   const body = root.querySelector('.details-body');
   const close = root.querySelector('.details-close');
   let current = null;
+  let returnFocus = null;
 
   const hide = () => {
     if (root.hidden) return;
@@ -171,20 +172,24 @@ export function createDetails(root, { onClose } = {}) {
     document.body.classList.remove('details-open');
     current = null;
   };
-  close.addEventListener('click', () => {
+  // Closed by the user: focus goes back where it was before the panel opened.
+  const userClose = () => {
     hide();
+    if (returnFocus && returnFocus.isConnected) returnFocus.focus({ preventScroll: true });
+    returnFocus = null;
     if (onClose) onClose();
-  });
+  };
+  close.addEventListener('click', userClose);
   root.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') {
-      hide();
-      if (onClose) onClose();
-    }
+    if (e.key === 'Escape') userClose();
   });
 
   return {
-    /** show opens the panel on a feature of a layer (a collection object). */
-    show(collection, feature, { focus = true } = {}) {
+    /**
+     * show opens the panel on a feature of a layer (a collection object).
+     * opener is what had focus before, where closing the panel returns it.
+     */
+    show(collection, feature, { focus = true, opener = document.activeElement } = {}) {
       const props = (feature && feature.properties) || {};
       current = { layer: collection.id, id: String(feature.id) };
       root.dataset.layer = collection.id;
@@ -202,7 +207,10 @@ export function createDetails(root, { onClose } = {}) {
       body.scrollTop = 0;
       root.hidden = false;
       document.body.classList.add('details-open');
-      if (focus) title.focus({ preventScroll: true });
+      if (focus) {
+        if (opener && opener !== document.body && !root.contains(opener)) returnFocus = opener;
+        title.focus({ preventScroll: true });
+      }
     },
     hide,
     current: () => current,

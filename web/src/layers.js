@@ -63,6 +63,26 @@ export function createDataLayer(map, collection, { onSelect }) {
     return s;
   };
 
+  // Lines and incidents can be reached with Tab and opened with Enter or
+  // Space. Leaflet makes a new SVG element each time a layer is added (as
+  // clusters split and merge), so this runs on every add.
+  const makeFocusable = (layer, fid) => {
+    layer.on('add', () => {
+      const node = layer.getElement && layer.getElement();
+      if (!node) return;
+      node.setAttribute('tabindex', '0');
+      node.setAttribute('role', 'button');
+      node.setAttribute('aria-label', `${titleOf(layer.feature)} (${collection.title || id})`);
+      node.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          e.stopPropagation();
+          onSelect(id, fid);
+        }
+      });
+    });
+  };
+
   const geojson = L.geoJSON(null, {
     pane: id,
     attribution: isIncidents ? undefined : attribution,
@@ -76,6 +96,7 @@ export function createDataLayer(map, collection, { onSelect }) {
         L.DomEvent.stop(e);
         onSelect(id, fid);
       });
+      if (!isPlaces && id !== 'borders' && id !== 'gbao') makeFocusable(layer, fid);
       if (isPlaces) {
         const p = feature.properties || {};
         layer.bindTooltip(textNode('span', '', titleOf(feature)), {
@@ -137,7 +158,9 @@ export function createDataLayer(map, collection, { onSelect }) {
     const want = new Set();
     for (const layer of geojson.getLayers()) {
       const circle = circleOf(layer);
-      if (circle && cluster.getVisibleParent(layer) === layer) want.add(circle);
+      // Unclustered incidents sit on the map themselves (getVisibleParent
+      // only knows icon markers, not circle markers).
+      if (circle && map.hasLayer(layer)) want.add(circle);
     }
     for (const c of uncertainty.getLayers()) if (!want.has(c)) uncertainty.removeLayer(c);
     for (const c of want) if (!uncertainty.hasLayer(c)) uncertainty.addLayer(c);
@@ -205,6 +228,13 @@ export function createDataLayer(map, collection, { onSelect }) {
       if (selected && byId.has(selected)) highlight(byId.get(selected));
     },
     has: (fid) => byId.has(String(fid)),
+    /** anchor is where a feature is on the map: its point or its bounds' centre. */
+    anchor(fid, { pointsOnly = false } = {}) {
+      const layer = byId.get(String(fid));
+      if (!layer) return null;
+      if (layer.getLatLng) return layer.getLatLng();
+      return pointsOnly ? null : layer.getBounds().getCenter();
+    },
     feature: (fid) => {
       const layer = byId.get(String(fid));
       return layer ? layer.feature : features.find((f) => String(f.id) === String(fid)) || null;

@@ -42,7 +42,7 @@ function labelZoomClasses(map) {
   const c = map.getContainer().classList;
   c.toggle('labels-capitals', z >= 4);
   c.toggle('labels-cities', z >= 6);
-  c.toggle('labels-all', z >= 7.5);
+  c.toggle('labels-all', z >= 8);
 }
 
 async function boot() {
@@ -91,15 +91,38 @@ async function boot() {
     state.sel = null;
   }
 
+  // keepClear pans the map when a selected feature sits under the details
+  // panel (the side panel, or the bottom sheet on a phone).
+  function keepClear(latlng) {
+    if (!latlng) return;
+    const panel = document.getElementById('details').getBoundingClientRect();
+    const box = mapEl.getBoundingClientRect();
+    const p = map.latLngToContainerPoint(latlng);
+    const pad = 40;
+    if (panel.width >= box.width - 1) {
+      const top = panel.top - box.top;
+      if (p.y > top - pad || p.y < pad) map.panBy([0, p.y - top / 2]);
+    } else {
+      const right = panel.right - box.left;
+      if (p.x < right + pad || p.x > box.width - pad) map.panBy([p.x - (right + (box.width - right) / 2), 0]);
+    }
+  }
+
   function select(layerId, fid, { push = true, reveal = false, focus = true } = {}) {
     const layer = layers.get(layerId);
     const feature = layer && layer.feature(fid);
     if (!feature) return false;
+    // Read focus first: highlighting moves the SVG element, which drops it.
+    const opener = document.activeElement;
     clearSelection();
     state.sel = { layer: layerId, id: String(fid) };
     if (reveal && !layer.isVisible()) setVisible(layerId, true);
     layer.select(fid, { reveal });
-    details.show(layer.collection, feature, { focus });
+    details.show(layer.collection, feature, { focus, opener });
+    if (reveal) map.once('moveend', () => keepClear(layer.anchor(fid)));
+    // A clicked line or area is already in view where it was clicked; only
+    // a point can hide wholly under the panel.
+    else if (focus) keepClear(layer.anchor(fid, { pointsOnly: true }));
     writeHash(push);
     return true;
   }

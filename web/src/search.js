@@ -92,7 +92,11 @@ export const SearchBox = L.Control.extend({
 
     this._onInput = () => this._update();
     this._onKey = (e) => this._key(e);
-    this._onBlur = () => setTimeout(() => this._close(), 150);
+    // Close on blur, but late enough for a click on an option to land, and
+    // not if focus came back to the box in the meantime.
+    this._onBlur = () => setTimeout(() => {
+      if (document.activeElement !== this._input) this._close();
+    }, 150);
     input.addEventListener('input', this._onInput);
     input.addEventListener('keydown', this._onKey);
     input.addEventListener('blur', this._onBlur);

@@ -52,7 +52,6 @@ CREATE INDEX features_layer_time ON features (layer, t_start, t_end);
 -- exact REAL columns of features.
 CREATE VIRTUAL TABLE features_rtree USING rtree (rid, minx, maxx, miny, maxy, minl, maxl);
 
--- A feature never moves to another layer; the upsert only changes its box.
 -- Triggers keep the R*Tree in step with features inside whatever statement
 -- changes them, including upserts and deletes cascading from layers, so no
 -- write path can forget it.
@@ -62,6 +61,7 @@ CREATE TRIGGER features_rtree_insert AFTER INSERT ON features BEGIN
 	FROM layers WHERE id = new.layer;
 END;
 
+-- A feature never moves to another layer; an upsert only changes its box.
 CREATE TRIGGER features_rtree_update AFTER UPDATE OF minx, miny, maxx, maxy ON features BEGIN
 	UPDATE features_rtree
 	SET minx = new.minx, maxx = new.maxx, miny = new.miny, maxy = new.maxy
