@@ -14,6 +14,7 @@ import (
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/casmap/casmap/geodata/format"
+	"github.com/casmap/casmap/geodata/seed"
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 )
@@ -38,6 +39,13 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer db.Close()
+	if *layer == geodata.LayerIncidents {
+		afg, err := db.Feature(ctx, geodata.LayerBorders, seed.AfghanistanID)
+		if err != nil && !errors.Is(err, geodata.ErrNotFound) {
+			return err
+		}
+		geodata.AnnotateBorderDistance(features, afg.Geometry)
+	}
 	start := time.Now()
 	if err := db.Import(ctx, *layer, features); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)

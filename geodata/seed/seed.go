@@ -9,7 +9,11 @@ import (
 	"fmt"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
 )
+
+// AfghanistanID is the id of Afghanistan in the borders layer.
+const AfghanistanID = "afg"
 
 //go:embed layers.json *.geojson
 var files embed.FS
@@ -50,5 +54,27 @@ func Load() ([]geodata.LayerData, error) {
 		}
 		out = append(out, geodata.LayerData{Layer: m.Layer, Features: features})
 	}
+	annotateIncidents(out)
 	return out, nil
+}
+
+// annotateIncidents adds each incident's distance from the Afghan border,
+// measured against the borders layer of the same seed.
+func annotateIncidents(layers []geodata.LayerData) {
+	var afghanistan orb.Geometry
+	for _, l := range layers {
+		if l.Layer.ID != geodata.LayerBorders {
+			continue
+		}
+		for _, f := range l.Features {
+			if f.ID == AfghanistanID {
+				afghanistan = f.Geometry
+			}
+		}
+	}
+	for _, l := range layers {
+		if l.Layer.ID == geodata.LayerIncidents {
+			geodata.AnnotateBorderDistance(l.Features, afghanistan)
+		}
+	}
 }

@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
@@ -62,7 +63,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// SQLite allows one writer at a time; one connection makes writers in
 	// this process queue in Go rather than on the busy timeout.
 	w.SetMaxOpenConns(1)
-	if err := migrate(ctx, w); err != nil {
+	if err := migrateRetrying(ctx, w); err != nil {
 		w.Close()
 		return nil, openError(path, err)
 	}
@@ -126,6 +127,35 @@ func dsn(abs string, extra ...string) string {
 	}
 	u := url.URL{Path: filepath.ToSlash(abs)}
 	return "file:" + u.EscapedPath() + "?" + strings.Join(append(params, extra...), "&")
+}
+
+// migrateRetrying runs migrate, trying again for a few seconds while the
+// file is busy. Switching a new file to WAL takes a lock that SQLite does
+// not wait for under busy_timeout, so two processes creating one database
+// at once (serve and import on a first run) can see SQLITE_BUSY.
+func migrateRetrying(ctx context.Context, w *sql.DB) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
+		err := migrate(ctx, w)
+		if !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var se *msqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
 }
 
 // migration is one numbered schema step, read from migrations/NNNN_*.sql.

@@ -1,0 +1,68 @@
+package geodata_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+)
+
+func TestDistanceKm(t *testing.T) {
+	// A meridian segment at 67E from 30N to 40N.
+	line := orb.LineString{{67, 30}, {67, 40}}
+	square := orb.Polygon{{{66, 36}, {68, 36}, {68, 38}, {66, 38}, {66, 36}}}
+	tests := []struct {
+		name string
+		g    orb.Geometry
+		p    orb.Point
+		want float64
+	}{
+		{"east of a meridian line", line, orb.Point{68, 35}, geo.Distance(orb.Point{67, 35}, orb.Point{68, 35})},
+		{"beyond the end of the line", line, orb.Point{67, 41}, geo.Distance(orb.Point{67, 40}, orb.Point{67, 41})},
+		{"on the line", line, orb.Point{67, 33}, 0},
+		{"inside a polygon: distance to its edge", square, orb.Point{67, 37.5}, geo.Distance(orb.Point{67, 38}, orb.Point{67, 37.5})},
+		{"outside a polygon", square, orb.Point{69, 37}, geo.Distance(orb.Point{68, 37}, orb.Point{69, 37})},
+		{"to a point", orb.Point{69.17, 34.53}, orb.Point{67.28, 37.22}, geo.Distance(orb.Point{69.17, 34.53}, orb.Point{67.28, 37.22})},
+	}
+	for _, tc := range tests {
+		got := geodata.DistanceKm(tc.g, tc.p)
+		want := tc.want / 1000
+		if math.Abs(got-want) > 0.01*want+0.01 {
+			t.Errorf("%s: DistanceKm = %.2f km, want %.2f km (within 1%%)", tc.name, got, want)
+		}
+	}
+}
+
+func TestExpandKmCoversDistance(t *testing.T) {
+	b := orb.Bound{Min: orb.Point{60, 29}, Max: orb.Point{75, 38.5}}
+	grown := geodata.ExpandKm(b, 100)
+	for _, p := range []orb.Point{{75.9, 38.5}, {60, 39.3}, {59.1, 29}} {
+		if d := geodata.DistanceKm(b.ToPolygon(), p); d <= 100 && !grown.Contains(p) {
+			t.Errorf("point %v is %.1f km from the box but outside the grown box %v", p, d, grown)
+		}
+	}
+}
+
+func TestAnnotateBorderDistance(t *testing.T) {
+	afg := orb.MultiPolygon{{{{60, 29}, {75, 29}, {75, 38}, {60, 38}, {60, 29}}}}
+	features := []geodata.Feature{
+		{ID: "in", Geometry: orb.Point{67, 37}, Properties: map[string]any{}},
+		{ID: "out", Geometry: orb.Point{67, 39}, Properties: map[string]any{}},
+		{ID: "line", Geometry: orb.LineString{{1, 1}, {2, 2}}, Properties: map[string]any{}},
+	}
+	geodata.AnnotateBorderDistance(features, afg)
+	if got := features[0].Properties["afghan_border_side"]; got != "inside" {
+		t.Errorf("point inside: side = %v, want inside", got)
+	}
+	if got := features[1].Properties["afghan_border_side"]; got != "outside" {
+		t.Errorf("point outside: side = %v, want outside", got)
+	}
+	if km, _ := features[0].Properties["afghan_border_km"].(float64); math.Abs(km-111.2) > 1.5 {
+		t.Errorf("point 1 degree inside: afghan_border_km = %v, want about 111", km)
+	}
+	if _, ok := features[2].Properties["afghan_border_km"]; ok {
+		t.Error("a line was annotated; only points should be")
+	}
+}
