@@ -1,9 +1,12 @@
 package geodata
 
 import (
+	"math"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -11,7 +14,7 @@ import (
 
 // Parameters of an items request that ParseItemsQuery understands; any
 // other parameter must be one of the layer's queryables.
-var itemParams = []string{"bbox", "datetime", "limit", "offset"}
+var itemParams = []string{"bbox", "datetime", "limit", "offset", "near", "within_km"}
 
 // ParseItemsQuery turns the query parameters of an items request into a
 // Query for layer. Parameters named in ignore (the caller's own, such as
@@ -33,17 +36,20 @@ func ParseItemsQuery(layer Layer, params url.Values, ignore ...string) (Query, e
 		if len(values) > 1 {
 			return Query{}, Invalidf("parameter %q is given %d times; give it once", truncate(name, 40), len(values))
 		}
-		if err := q.set(layer, name, values[0]); err != nil {
+		if err := q.set(layer, name, values[0], params); err != nil {
 			return Query{}, err
 		}
 	}
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit
 	}
+	if q.Near == nil && params.Has("within_km") {
+		return Query{}, Invalidf("within_km needs near (a layer such as tapi, or a feature such as borders/afg)")
+	}
 	return q, nil
 }
 
-func (q *Query) set(layer Layer, name, value string) error {
+func (q *Query) set(layer Layer, name, value string, params url.Values) error {
 	var err error
 	switch name {
 	case "bbox":
@@ -54,10 +60,14 @@ func (q *Query) set(layer Layer, name, value string) error {
 		var iv Interval
 		iv, err = ParseDatetime(value)
 		q.Interval = &iv
+	case "within_km":
+		// Read with near.
 	case "limit":
 		q.Limit, err = ParseLimit(value)
 	case "offset":
 		q.Offset, err = ParseOffset(value)
+	case "near":
+		err = q.setNear(value, params)
 	default:
 		if !slices.Contains(layer.Queryables, name) {
 			return unknownParam(layer, name)
@@ -77,3 +87,25 @@ func unknownParam(layer Layer, name string) error {
 	known := append(slices.Clone(itemParams), layer.Queryables...)
 	return Invalidf("unknown parameter %q; layer %s accepts %s", truncate(name, 40), layer.ID, strings.Join(known, ", "))
 }
+
+// setNear parses near=LAYER or near=LAYER/ID, with within_km (default
+// DefaultNearKm).
+func (q *Query) setNear(value string, params url.Values) error {
+	layer, id, _ := strings.Cut(value, "/")
+	if !layerID.MatchString(layer) {
+		return Invalidf("near=%q must name a layer (tapi, railways...) or a feature (borders/afg)", truncate(value, 60))
+	}
+	km := float64(DefaultNearKm)
+	if s := params.Get("within_km"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(v) || v <= 0 || v > MaxNearKm {
+			return Invalidf("within_km %q must be a distance in kilometres above 0 and at most %d", truncate(s, 40), MaxNearKm)
+		}
+		km = v
+	}
+	q.Near = &Near{Layer: layer, ID: id, Km: km}
+	return nil
+}
+
+// layerID is the form of a layer id.
+var layerID = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`)

@@ -19,10 +19,28 @@ type Query struct {
 	BBox     *orb.Bound
 	Interval *Interval
 	// Props holds equality filters on queryable properties, by name.
-	Props  map[string]string
+	Props map[string]string
+	// Near keeps only features within a distance of other features.
+	Near   *Near
 	Limit  int
 	Offset int
 }
+
+// Near is a proximity filter: features within Km kilometres of the
+// features of Layer (or of its one feature ID). The caller resolves Layer
+// and ID into Geometry before the query runs.
+type Near struct {
+	Layer    string
+	ID       string
+	Km       float64
+	Geometry orb.Geometry
+}
+
+// Maximum distance of a proximity filter.
+const MaxNearKm = 2000
+
+// DefaultNearKm is the distance of a proximity filter that names none.
+const DefaultNearKm = 50
 
 // Interval is a closed time interval; a zero Start or End leaves that side
 // open. An instant is an interval whose Start equals its End.
@@ -44,5 +62,5 @@ func (iv Interval) Overlaps(from, to time.Time) bool {
 
 // Filtered reports whether q narrows its layer in any way other than paging.
 func (q Query) Filtered() bool {
-	return q.BBox != nil || q.Interval != nil || len(q.Props) > 0
+	return q.BBox != nil || q.Interval != nil || len(q.Props) > 0 || q.Near != nil
 }

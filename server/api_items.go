@@ -44,6 +44,9 @@ func handleItems(store Store, links linker) echo.HandlerFunc {
 		if notModified(c, v, fm.Media) {
 			return nil
 		}
+		if err := resolveNear(ctx, store, q.Near); err != nil {
+			return err
+		}
 		page, err := store.Features(ctx, q)
 		if err != nil {
 			return err

@@ -42,6 +42,11 @@ func TestItemsFilters(t *testing.T) {
 		{"confidence", "confidence=disputed", "termez"},
 		{"filters together", "category=attack&bbox=68,30,70,40", "kabul"},
 		{"nothing matches", "category=plot", ""},
+		{"near a layer", "near=railways&within_km=100", "termez"},
+		{"near a feature", "near=incidents/kabul&within_km=1", "kabul"},
+		{"near, far enough for two", "near=incidents/kabul&within_km=400", "kabul termez"},
+		{"near with the default distance", "near=railways", "termez"},
+		{"near and bbox that miss each other", "near=railways&bbox=75,40,78,45", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -44,6 +44,12 @@ func TestRoutes(t *testing.T) {
 		{"unknown parameter", "/api/collections/incidents/items?colour=red", 400, "application/problem+json", "unknown parameter"},
 		{"not a queryable here", "/api/collections/railways/items?category=attack", 400, "application/problem+json", "unknown parameter"},
 		{"bad format", "/api/collections/incidents/items?f=xlsx", 400, "application/problem+json", "format"},
+		{"near an unknown layer", "/api/collections/incidents/items?near=nope", 400, "application/problem+json", "near"},
+		{"near an unknown feature", "/api/collections/incidents/items?near=railways/nope", 400, "application/problem+json", "near"},
+		{"near a malformed target", "/api/collections/incidents/items?near=..%2Fx", 400, "application/problem+json", "near"},
+		{"within_km zero", "/api/collections/incidents/items?near=railways&within_km=0", 400, "application/problem+json", "within_km"},
+		{"within_km too far", "/api/collections/incidents/items?near=railways&within_km=5000", 400, "application/problem+json", "within_km"},
+		{"within_km alone", "/api/collections/incidents/items?within_km=5", 400, "application/problem+json", "needs near"},
 		{"repeated parameter", "/api/collections/incidents/items?limit=1&limit=2", 400, "application/problem+json", "once"},
 	}
 	for _, tc := range tests {

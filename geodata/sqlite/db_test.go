@@ -142,25 +142,6 @@ func TestOpenBadPath(t *testing.T) {
 	}
 }
 
-func TestOpenReadOnlyDirectory(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root can write to read-only directories")
-	}
-	dir := filepath.Join(t.TempDir(), "ro")
-	if err := os.Mkdir(dir, 0o555); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "casmap.db")
-	db, err := Open(context.Background(), path)
-	if err == nil {
-		db.Close()
-		t.Fatalf("Open(%q) in a read-only directory = nil error, want one", path)
-	}
-	if !strings.Contains(err.Error(), path) {
-		t.Errorf("Open error = %q, want it to name %s", err, path)
-	}
-}
-
 func TestOpenOddFileName(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "a ?b#c%20.db")

@@ -136,6 +136,9 @@ func (db *DB) Features(ctx context.Context, q geodata.Query) (geodata.Page, erro
 	if err != nil {
 		return geodata.Page{}, err
 	}
+	if q.Near != nil {
+		return nearPage(ctx, tx, q, num, limit, offset)
+	}
 	w := buildWhere(q, num)
 	features, err := queryPage(ctx, tx, w, limit, offset)
 	if err != nil {
