@@ -222,3 +222,41 @@ export async function settledCount(page, id, ok) {
   }
   return n;
 }
+
+/** VIEWPORTS are the screens every feature is checked on: a laptop and a phone. */
+export const VIEWPORTS = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+/** openPanel unfolds the layer panel if it is folded (as on a phone). */
+export async function openPanel(page) {
+  const toggle = page.locator('.casmap-panel-toggle');
+  if (await toggle.getAttribute('aria-expanded') === 'false') await toggle.click();
+  await page.locator('.casmap-panel-body').waitFor({ state: 'visible' });
+}
+
+/**
+ * eventually polls fn (up to 5 s) until it returns want, and returns what
+ * it last returned, for an assert.equal that then reports the difference.
+ */
+export async function eventually(fn, want, ms = 5000) {
+  let got = await fn();
+  for (let waited = 0; got !== want && waited < ms; waited += 100) {
+    await sleep(100);
+    got = await fn();
+  }
+  return got;
+}
+
+/** incidentCount is the number of incidents the layer panel says are shown. */
+export function incidentCount(page) {
+  return page.locator('.layer-row[data-layer="incidents"] .layer-count').getAttribute('data-count');
+}
+
+/** matchedCount is the API's numberMatched for an incidents query string. */
+export async function matchedCount(url, query) {
+  const q = new URLSearchParams(query);
+  q.set('limit', '1');
+  return (await api(url, `/api/collections/incidents/items?${q}`)).numberMatched;
+}

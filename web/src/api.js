@@ -43,6 +43,22 @@ export function createBanner(el) {
   };
 }
 
+const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+
+/**
+ * bboxParam is the API bbox of a view, {west, south, east, north} in
+ * degrees: clamped to the world (a zoomed-out map reaches past ±180) and
+ * rounded to 6 decimals (about 10 cm), as "minLon,minLat,maxLon,maxLat".
+ */
+export function bboxParam({ west, south, east, north }) {
+  const r = (v) => Number(v.toFixed(6));
+  const w = r(clamp(west, -180, 180));
+  const e = r(clamp(east, -180, 180));
+  const s = r(clamp(south, -90, 90));
+  const n = r(clamp(north, -90, 90));
+  return [w, s, e, n].join(',');
+}
+
 /** itemsPath is the items URL of a layer with the given query parameters. */
 export function itemsPath(base, id, params = {}) {
   const q = new URLSearchParams();
@@ -123,9 +139,21 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
       }
       return { type: 'FeatureCollection', features };
     },
-    /** downloadPath is the URL of a layer's GeoJSON download with filters. */
+    /** downloadPath is the URL of a layer's download (GeoJSON unless params.f says) with filters. */
     downloadPath(id, params = {}) {
       return itemsPath(base, id, { f: 'geojson', download: 1, limit: 10000, ...params });
+    },
+    /**
+     * nearIds asks the server which of a layer's features are within km of
+     * near (a layer, or layer/feature) and returns their ids as a Set.
+     */
+    async nearIds(id, near, km) {
+      const url = itemsPath(base, id, { near, within_km: km, limit: 10000 });
+      const body = await getJSON(url, `the incidents within ${km} km`);
+      if (!body || !Array.isArray(body.features)) {
+        throw report(new ApiError('Could not apply the distance filter: unexpected answer from the server.', { url }));
+      }
+      return new Set(body.features.map((f) => String(f.id)));
     },
     report,
   };

@@ -1,9 +1,15 @@
 // control-filters.js is the incidents section of the layer panel: the
 // legend of categories and confidence, and the filters (date range with a
-// quarterly histogram, category, confidence, actor). It holds no filter
-// state of its own beyond its inputs: onChange gets the whole filter.
+// quarterly histogram, category, confidence, actor, proximity). It holds no
+// filter state of its own beyond its inputs: onChange gets the whole filter.
 import { CATEGORIES, CONFIDENCE, circleSwatch } from './style.js';
-import { emptyFilter, histogram, isEmpty } from './filters.js';
+import { describeFilter, emptyFilter, histogram, isEmpty } from './filters.js';
+import { createNearControl } from './control-near.js';
+
+const LABELS = {
+  category: Object.fromEntries(Object.entries(CATEGORIES).map(([k, c]) => [k, c.label])),
+  confidence: Object.fromEntries(Object.entries(CONFIDENCE).map(([k, c]) => [k, c.label])),
+};
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -28,7 +34,9 @@ function select(id, anyLabel, options) {
   return s;
 }
 
-function legend() {
+// legend lists categories with how many incidents of each are shown
+// (setCategoryCounts), and how confidence is drawn.
+function legend(counts) {
   const section = el('section', 'legend');
   section.setAttribute('aria-labelledby', 'legend-heading');
   const h = el('h2', 'casmap-panel-heading', 'Incident legend');
@@ -36,7 +44,10 @@ function legend() {
   const cats = el('ul', 'legend-list legend-categories');
   for (const [key, c] of Object.entries(CATEGORIES)) {
     const li = el('li', `legend-item legend-${key}`);
-    li.append(circleSwatch(c.color, 'confirmed'), el('span', '', c.label));
+    li.dataset.category = key;
+    const n = el('span', 'legend-count', '');
+    counts.set(key, { li, n, label: c.label });
+    li.append(circleSwatch(c.color, 'confirmed'), el('span', 'legend-label', c.label), n);
     cats.append(li);
   }
   const confs = el('ul', 'legend-list legend-confidence');
@@ -82,6 +93,7 @@ export function createIncidentFilters({ onChange }) {
   const selects = el('div', 'filter-selects');
   selects.append(field('Type', category), field('Confidence', confidence), field('Actor', actor));
 
+  const near = createNearControl();
   const summary = el('p', 'filter-summary');
   summary.setAttribute('aria-live', 'polite');
   const reset = el('button', 'filter-reset', 'Clear filters');
@@ -89,12 +101,18 @@ export function createIncidentFilters({ onChange }) {
   const foot = el('div', 'filter-foot');
   foot.append(summary, reset);
 
-  section.append(h, dates, hist, histAxis, selects, foot);
-  root.append(legend(), section);
+  const description = el('p', 'filter-description');
+  description.id = 'filter-description';
+
+  section.append(h, dates, hist, histAxis, selects, near.element, foot, description);
+  const counts = new Map();
+  root.append(legend(counts), section);
 
   let features = [];
+  let allowed = null;
   const current = () => ({
     from: from.value, to: to.value, category: category.value, confidence: confidence.value, actor: actor.value,
+    ...near.value(),
   });
   const emit = () => {
     drawHistogram();
@@ -103,7 +121,7 @@ export function createIncidentFilters({ onChange }) {
 
   function drawHistogram() {
     const f = current();
-    const bins = histogram(features, f);
+    const bins = histogram(features, f, allowed);
     const max = Math.max(1, ...bins.map((b) => b.count));
     const bars = bins.map((b) => {
       const bar = el('button', 'histogram-bar');
@@ -134,8 +152,10 @@ export function createIncidentFilters({ onChange }) {
   from.addEventListener('change', emit);
   to.addEventListener('change', emit);
   for (const s of [category, confidence, actor]) s.addEventListener('change', emit);
+  near.onChange(emit);
   reset.addEventListener('click', () => {
     for (const i of [from, to, category, confidence, actor]) i.value = '';
+    near.clear();
     emit();
   });
 
@@ -166,11 +186,34 @@ export function createIncidentFilters({ onChange }) {
       confidence.value = f.confidence || '';
       if (f.actor && ![...actor.options].some((o) => o.value === f.actor)) actor.append(new Option(f.actor, f.actor));
       actor.value = f.actor || '';
+      near.set(f);
       drawHistogram();
     },
+    /** setAllowed takes the ids the proximity filter keeps (or null) for the histogram. */
+    setAllowed(set) {
+      allowed = set;
+      drawHistogram();
+    },
+    /** setSummary shows how many incidents are shown and what the filter is. */
     setSummary(shown, total, f) {
       summary.textContent = isEmpty(f) ? `${total} incidents` : `${shown} of ${total} incidents`;
+      description.textContent = describeFilter(f, LABELS);
       reset.disabled = isEmpty(f);
     },
+    /** setBusy marks the section while the server computes a proximity filter. */
+    setBusy(busy) {
+      section.setAttribute('aria-busy', String(busy));
+    },
+    /** setCategoryCounts shows, per category, how many incidents are shown. */
+    setCategoryCounts(byCategory) {
+      for (const [key, { li, n, label }] of counts) {
+        const c = byCategory[key] || 0;
+        n.textContent = String(c);
+        n.dataset.count = String(c);
+        li.classList.toggle('is-empty', c === 0);
+        li.setAttribute('aria-label', `${label}: ${c} shown`);
+      }
+    },
+    describe: (f) => describeFilter(f, LABELS),
   };
 }

@@ -2,7 +2,8 @@
 // screens): its title, key properties as a definition list, and its sources
 // as links. Every piece of data goes in as text.
 import { titleOf } from './layers.js';
-import { CATEGORIES, CONFIDENCE, RAIL_STATUS } from './style.js';
+import { CATEGORIES, CONFIDENCE, INFRA_LAYERS, STATUS_STYLE } from './style.js';
+import { hasHistory, statusLabel, statusOn } from './status.js';
 
 // Properties shown first, per layer, with their labels. Others follow in
 // the order the data has them.
@@ -18,14 +19,17 @@ const FIELDS = {
 const LABELS = {
   date: 'Date', date_end: 'Until', category: 'Type', actor: 'Actor', claimed_by: 'Claimed by',
   fatalities: 'Fatalities', confidence: 'Confidence', precision: 'Location precision', location: 'Location',
-  country: 'Country', status: 'Status', gauge_mm: 'Gauge', length_km: 'Length', kind: 'Kind',
+  country: 'Country', status: 'Current status', gauge_mm: 'Gauge', length_km: 'Length', kind: 'Kind',
   name_ru: 'Russian', name_local: 'Local name', alt_names: 'Also called', iso_a3: 'ISO code', capital: 'Capital',
   admin_centre: 'Admin centre', area_km2: 'Area', population_estimate: 'Population (est.)', operator: 'Operator',
   capacity_bcm: 'Capacity',
 };
 
 // Never listed as plain properties: shown in their own sections or not at all.
-const SKIP = new Set(['title', 'name', 'summary', 'note', 'sources', 'statements', 'milestones', 'style', 'id']);
+const SKIP = new Set([
+  'title', 'name', 'summary', 'note', 'sources', 'statements', 'milestones', 'style', 'id',
+  'afghan_border_km', 'afghan_border_side',
+]);
 
 const UNITS = { gauge_mm: ' mm', length_km: ' km', area_km2: ' km²', capacity_bcm: ' bcm/year' };
 
@@ -62,21 +66,38 @@ export function formatValue(key, value) {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (key === 'category' && CATEGORIES[value]) return CATEGORIES[value].label;
   if (key === 'confidence' && CONFIDENCE[value]) return CONFIDENCE[value].label;
-  if (key === 'status' && RAIL_STATUS[value]) return RAIL_STATUS[value].label;
+  if (key === 'status' && STATUS_STYLE[value]) return STATUS_STYLE[value].label;
   return String(value);
+}
+
+/**
+ * borderDistance says how far an incident is from the Afghan border and on
+ * which side, e.g. "12.3 km from the Afghan border (outside Afghanistan)".
+ */
+export function borderDistance(props) {
+  const km = props.afghan_border_km;
+  if (typeof km !== 'number' || !Number.isFinite(km) || km < 0) return '';
+  const side = { inside: ' (inside Afghanistan)', outside: ' (outside Afghanistan)' }[props.afghan_border_side] || '';
+  return `${numberFmt.format(km)} km from the Afghan border${side}`;
+}
+
+function propRow(dl, label, key, text) {
+  const row = el('div', 'details-prop');
+  row.append(el('dt', '', label), el('dd', `details-value details-value-${key.replace(/[^a-z0-9_-]/gi, '')}`, text));
+  dl.append(row);
 }
 
 function propertyList(layerId, props) {
   const dl = el('dl', 'details-props');
+  const border = borderDistance(props);
+  if (border) propRow(dl, 'Distance to Afghan border', 'afghan_border', border);
   const keys = [...(FIELDS[layerId] || [])];
   for (const k of Object.keys(props)) if (!keys.includes(k)) keys.push(k);
   for (const k of keys) {
     if (SKIP.has(k) || !(k in props)) continue;
     const text = formatValue(k, props[k]);
     if (!text) continue;
-    const row = el('div', 'details-prop');
-    row.append(el('dt', '', humanize(k)), el('dd', `details-value details-value-${k.replace(/[^a-z0-9_-]/gi, '')}`, text));
-    dl.append(row);
+    propRow(dl, humanize(k), k, text);
   }
   return dl;
 }
@@ -132,7 +153,7 @@ function statementsSection(statements) {
   return section;
 }
 
-function milestonesSection(milestones) {
+function milestonesSection(milestones, asOf) {
   const section = el('section', 'details-milestones');
   section.append(el('h3', '', 'Milestones'));
   const ol = el('ol', 'milestones');
@@ -140,6 +161,7 @@ function milestonesSection(milestones) {
     .sort((a, b) => String(a.date || '').localeCompare(String(b.date || '')));
   for (const m of sorted) {
     const li = el('li', 'milestone');
+    if (asOf && String(m.date || '') > asOf) li.classList.add('is-future');
     if (m.date) li.append(el('time', 'milestone-date', m.date));
     li.append(el('span', 'milestone-event', m.event || ''));
     if (m.note) li.append(el('p', 'milestone-note', m.note));
@@ -189,7 +211,7 @@ export function createDetails(root, { onClose } = {}) {
      * show opens the panel on a feature of a layer (a collection object).
      * opener is what had focus before, where closing the panel returns it.
      */
-    show(collection, feature, { focus = true, opener = document.activeElement } = {}) {
+    show(collection, feature, { focus = true, opener = document.activeElement, asOf = '' } = {}) {
       const props = (feature && feature.properties) || {};
       current = { layer: collection.id, id: String(feature.id) };
       root.dataset.layer = collection.id;
@@ -197,11 +219,16 @@ export function createDetails(root, { onClose } = {}) {
       layerLine.textContent = collection.title || collection.id;
       title.textContent = titleOf(feature);
       const parts = [];
+      if (asOf && INFRA_LAYERS.includes(collection.id) && hasHistory(props)) {
+        const status = statusOn(props, asOf);
+        const p = el('p', `details-asof details-asof-${status}`, `Status on ${asOf}: ${statusLabel(status)}`);
+        parts.push(p);
+      }
       if (props.summary) parts.push(el('p', 'details-summary', props.summary));
       parts.push(propertyList(collection.id, props));
       if (props.note) parts.push(el('p', 'details-note', props.note));
       if (Array.isArray(props.statements) && props.statements.length) parts.push(statementsSection(props.statements));
-      if (Array.isArray(props.milestones) && props.milestones.length) parts.push(milestonesSection(props.milestones));
+      if (Array.isArray(props.milestones) && props.milestones.length) parts.push(milestonesSection(props.milestones, asOf));
       parts.push(sourcesSection(props.sources));
       body.replaceChildren(...parts);
       body.scrollTop = 0;

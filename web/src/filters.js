@@ -1,18 +1,40 @@
 // filters.js is the incident filter as plain data: which incidents match,
-// the API parameters that ask the server for the same set, and the
-// quarterly counts behind the histogram.
+// the API parameters that ask the server for the same set, a sentence
+// describing it, and the quarterly counts behind the histogram.
 
 /** FILTER_KEYS are the filter fields, in the order the URL carries them. */
-export const FILTER_KEYS = ['from', 'to', 'category', 'confidence', 'actor'];
+export const FILTER_KEYS = ['from', 'to', 'category', 'confidence', 'actor', 'near', 'km'];
+
+/**
+ * NEAR_TARGETS are what the proximity filter can measure from: a layer or
+ * one feature of a layer, as the API's near parameter names them.
+ */
+export const NEAR_TARGETS = {
+  tapi: 'the TAPI route',
+  railways: 'railways',
+  'borders/afg': 'the Afghan border',
+};
+
+/** DEFAULT_KM is the proximity distance when none is given (the API's default too). */
+export const DEFAULT_KM = 50;
+
+/** MAX_KM is the largest distance the API accepts. */
+export const MAX_KM = 2000;
 
 /** emptyFilter is the filter that matches every incident. */
 export function emptyFilter() {
-  return { from: '', to: '', category: '', confidence: '', actor: '' };
+  return { from: '', to: '', category: '', confidence: '', actor: '', near: '', km: '' };
 }
 
 /** isEmpty reports whether f matches everything. */
 export function isEmpty(f) {
-  return FILTER_KEYS.every((k) => !f[k]);
+  return FILTER_KEYS.every((k) => k === 'km' || !f[k]);
+}
+
+/** kmOf is the proximity distance of f in km. */
+export function kmOf(f) {
+  const n = Number(f.km);
+  return f.km !== '' && Number.isFinite(n) && n > 0 && n <= MAX_KM ? n : DEFAULT_KM;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}/;
@@ -31,16 +53,23 @@ export function normalizeFilter(raw = {}) {
     if (!v) continue;
     if (k === 'from' || k === 'to') {
       if (DAY.test(v) && v.length === 10) f[k] = v;
+    } else if (k === 'near') {
+      if (Object.hasOwn(NEAR_TARGETS, v)) f.near = v;
+    } else if (k === 'km') {
+      const n = Number(v);
+      if (Number.isFinite(n) && n > 0 && n <= MAX_KM) f.km = String(Math.round(n * 10) / 10);
     } else {
       f[k] = v.slice(0, 200);
     }
   }
+  if (!f.near) f.km = '';
   return f;
 }
 
 /**
  * matchesIncident reports whether an incident's properties pass f. An
  * incident spanning days (date..date_end) matches if it overlaps the range.
+ * Proximity (f.near) is the server's to compute and is not checked here.
  */
 export function matchesIncident(props = {}, f = emptyFilter()) {
   if (f.from || f.to) {
@@ -61,7 +90,39 @@ export function toQuery(f = emptyFilter()) {
   const q = {};
   if (f.from || f.to) q.datetime = `${f.from || '..'}/${f.to || '..'}`;
   for (const k of ['category', 'confidence', 'actor']) if (f[k]) q[k] = f[k];
+  if (f.near) {
+    q.near = f.near;
+    q.within_km = kmOf(f);
+  }
   return q;
+}
+
+/**
+ * describeFilter says in words which incidents f selects, for people and
+ * for print: "Incidents from 2019-01-01 to 2019-06-30; type Attack; within
+ * 50 km of the TAPI route". labels maps category/confidence keys to names.
+ */
+export function describeFilter(f = emptyFilter(), labels = {}) {
+  const parts = [];
+  if (f.from && f.to) parts.push(`from ${f.from} to ${f.to}`);
+  else if (f.from) parts.push(`from ${f.from}`);
+  else if (f.to) parts.push(`until ${f.to}`);
+  const name = (k) => (labels[k] && labels[k][f[k]]) || f[k];
+  if (f.category) parts.push(`type ${name('category')}`);
+  if (f.confidence) parts.push(`confidence ${name('confidence')}`);
+  if (f.actor) parts.push(`actor ${f.actor}`);
+  if (f.near) parts.push(`within ${kmOf(f)} km of ${NEAR_TARGETS[f.near] || f.near}`);
+  return parts.length ? `Incidents ${parts.join('; ')}` : 'All incidents';
+}
+
+/** countBy counts features by a property (missing values under ''). */
+export function countBy(features, key) {
+  const counts = {};
+  for (const feat of features) {
+    const v = feat && feat.properties ? feat.properties[key] ?? '' : '';
+    counts[v] = (counts[v] || 0) + 1;
+  }
+  return counts;
 }
 
 /** quarterKey names the calendar quarter of a YYYY-MM-DD day, e.g. "2022-Q2". */
@@ -87,8 +148,9 @@ export function quarterRange(key) {
  * from the first to the last present (empty ones count 0). f, if given,
  * applies its category/confidence/actor parts so the bars follow the other
  * filters; the date range is what the bars choose, so it is not applied.
+ * allowed, if given, is the set of incident ids the proximity filter keeps.
  */
-export function histogram(features, f = null) {
+export function histogram(features, f = null, allowed = null) {
   const counts = new Map();
   let min = '';
   let max = '';
@@ -99,6 +161,7 @@ export function histogram(features, f = null) {
     if (!min || day < min) min = day;
     if (!max || day > max) max = day;
     if (other && !matchesIncident(feat.properties, other)) continue;
+    if (allowed && !allowed.has(String(feat.id))) continue;
     const k = quarterKey(day);
     counts.set(k, (counts.get(k) || 0) + 1);
   }

@@ -1,12 +1,24 @@
 // layers.js turns one API collection into what the map draws: its own pane,
-// one L.geoJSON with style, onEachFeature and pointToLayer, and for
-// incidents a cluster group, uncertainty circles and the filter.
+// one L.geoJSON with style, onEachFeature and pointToLayer; for incidents a
+// cluster group, uncertainty circles and the filter; for TAPI and railways
+// each section's status on the day shown.
 import L from 'leaflet';
 import 'leaflet.markercluster';
 import {
-  HIGHLIGHT, PRECISION_M, UNCERTAINTY_PANE, categoryOf, featureStyle, incidentStyle, paneZ, placeStyle,
+  HIGHLIGHT, INFRA_LAYERS, PRECISION_M, UNCERTAINTY_PANE, categoryOf, featureStyle, incidentStyle, paneZ, placeStyle,
 } from './style.js';
 import { emptyFilter, matchesIncident } from './filters.js';
+import { statusOn, today } from './status.js';
+
+// ClusterIcon is Leaflet's div icon with an accessible name: the marker
+// makes its element a focusable button, and a bare count is no name.
+const ClusterIcon = L.DivIcon.extend({
+  createIcon(oldIcon) {
+    const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+    div.setAttribute('aria-label', this.options.label);
+    return div;
+  },
+});
 
 /** titleOf is the heading of a feature: its title, name or id. */
 export function titleOf(feature) {
@@ -42,6 +54,7 @@ export function createDataLayer(map, collection, { onSelect }) {
   const style = collection.style || {};
   const isIncidents = id === 'incidents';
   const isPlaces = id === 'places';
+  const isInfra = INFRA_LAYERS.includes(id);
   ensurePane(map, id, paneZ(id));
   if (isIncidents) ensurePane(map, UNCERTAINTY_PANE, paneZ(id) - 5).style.pointerEvents = 'none';
 
@@ -49,6 +62,10 @@ export function createDataLayer(map, collection, { onSelect }) {
   const byId = new Map();
   let features = [];
   let filter = emptyFilter();
+  // allowed: ids the proximity filter keeps (null: no proximity filter).
+  let allowed = null;
+  // asOf: the day TAPI and railway sections are drawn as of.
+  let asOf = today();
   let visible = false;
   let selected = null;
   // With no tiles under it, the borders layer is the land: draw it opaque.
@@ -58,7 +75,7 @@ export function createDataLayer(map, collection, { onSelect }) {
     const props = feature.properties || {};
     if (isIncidents) return incidentStyle(props, style);
     if (isPlaces) return placeStyle(props, style);
-    const s = featureStyle(id, props, style);
+    const s = featureStyle(id, props, style, isInfra ? statusOn(props, asOf) : null);
     if (opaqueLand) s.fillOpacity = 1;
     return s;
   };
@@ -87,7 +104,12 @@ export function createDataLayer(map, collection, { onSelect }) {
     pane: id,
     attribution: isIncidents ? undefined : attribution,
     style: styleFor,
-    filter: (feature) => !isIncidents || matchesIncident(feature.properties, filter),
+    filter: (feature) => {
+      if (isInfra) return statusOn(feature.properties || {}, asOf) !== 'not_yet_agreed';
+      if (!isIncidents) return true;
+      if (allowed && !allowed.has(String(feature.id ?? ''))) return false;
+      return matchesIncident(feature.properties, filter);
+    },
     pointToLayer: (feature, latlng) => L.circleMarker(latlng, { ...styleFor(feature), pane: id }),
     onEachFeature: (feature, layer) => {
       const fid = String(feature.id ?? '');
@@ -122,7 +144,8 @@ export function createDataLayer(map, collection, { onSelect }) {
       iconCreateFunction: (c) => {
         const n = c.getChildCount();
         const el = textNode('span', 'casmap-cluster-count', String(n));
-        return L.divIcon({
+        return new ClusterIcon({
+          label: `${n} incidents here; select to zoom in`,
           html: el,
           className: `casmap-cluster casmap-cluster-${n < 10 ? 's' : n < 50 ? 'm' : 'l'}`,
           iconSize: L.point(n < 10 ? 30 : n < 50 ? 36 : 42, n < 10 ? 30 : n < 50 ? 36 : 42),
@@ -203,6 +226,8 @@ export function createDataLayer(map, collection, { onSelect }) {
     features: () => features,
     /** shownCount is how many features pass the current filter. */
     shownCount: () => geojson.getLayers().length,
+    /** shownFeatures are the features that pass the current filter. */
+    shownFeatures: () => geojson.getLayers().map((l) => l.feature),
     totalCount: () => features.length,
     isVisible: () => visible,
     show() {
@@ -214,12 +239,27 @@ export function createDataLayer(map, collection, { onSelect }) {
       visible = false;
       if (map.hasLayer(root)) map.removeLayer(root);
     },
-    /** setFilter applies an incident filter (other layers ignore it). */
-    setFilter(f) {
+    /**
+     * setFilter applies an incident filter (other layers ignore it), with
+     * the set of ids the server found near what f.near names, or null.
+     */
+    setFilter(f, near = null) {
       if (!isIncidents) return;
+      // Unchanged (back/forward to the same filter): keep what is drawn,
+      // and any cluster animation in flight.
+      if (near === allowed && JSON.stringify(f) === JSON.stringify(filter)) return;
       filter = { ...f };
+      allowed = near;
       redraw();
     },
+    /** setAsOf draws TAPI and railway sections as they stood on day. */
+    setAsOf(day) {
+      if (!isInfra || day === asOf) return;
+      asOf = day;
+      // Classes are set when a path is made, so the paths are made again.
+      redraw();
+    },
+    asOf: () => asOf,
     /** setTilesUnder tells a base layer whether map tiles are drawn below it. */
     setTilesUnder(on) {
       if (id !== 'borders' || opaqueLand === !on) return;

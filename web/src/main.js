@@ -2,15 +2,19 @@
 // between them and the URL. Every other module does one job; this one only
 // connects them.
 import L from 'leaflet';
-import { createApi, createBanner } from './api.js';
+import { bboxParam, createApi, createBanner } from './api.js';
 import { createDataLayer, titleOf } from './layers.js';
 import { LayerPanel } from './control-layers.js';
 import { createIncidentFilters } from './control-filters.js';
 import { createDetails } from './details.js';
 import { SearchBox, indexEntry } from './search.js';
 import { parseHash, formatHash } from './url-state.js';
-import { emptyFilter, isEmpty, toQuery } from './filters.js';
-import { LAYER_ORDER } from './style.js';
+import { countBy, emptyFilter, isEmpty, kmOf, toQuery } from './filters.js';
+import { INFRA_LAYERS, LAYER_ORDER } from './style.js';
+import { asOfDay } from './status.js';
+import { createStatusLegend } from './control-status.js';
+import { createDownloadView } from './control-download-view.js';
+import { ViewSummary } from './control-summary.js';
 
 /** REGION is Afghanistan and the five Central Asian states. */
 const REGION = L.latLngBounds([29, 52], [48, 81]);
@@ -118,7 +122,7 @@ async function boot() {
     state.sel = { layer: layerId, id: String(fid) };
     if (reveal && !layer.isVisible()) setVisible(layerId, true);
     layer.select(fid, { reveal });
-    details.show(layer.collection, feature, { focus, opener });
+    details.show(layer.collection, feature, { focus, opener, asOf: asOfDay(state.filter) });
     if (reveal) map.once('moveend', () => keepClear(layer.anchor(fid)));
     // A clicked line or area is already in view where it was clicked; only
     // a point can hide wholly under the panel.
@@ -135,16 +139,72 @@ async function boot() {
     panel.setChecked(id, on);
   }
 
-  function applyFilter(f) {
-    state.filter = { ...f };
-    const inc = layers.get('incidents');
-    if (!inc) return;
-    inc.setFilter(state.filter);
-    panel.setCount('incidents', inc.shownCount(), inc.totalCount());
-    panel.setDownload('incidents', api.downloadPath('incidents', toQuery(state.filter)), !isEmpty(state.filter));
-    filters.setSummary(inc.shownCount(), inc.totalCount(), state.filter);
+  // The ids near what the proximity filter names, per "near|km": the
+  // server computes them once; the other filters apply here.
+  const nearCache = new Map();
+  let filterRun = 0;
+  async function nearSet(f) {
+    if (!f.near) return null;
+    const key = `${f.near}|${kmOf(f)}`;
+    if (!nearCache.has(key)) {
+      const pending = api.nearIds('incidents', f.near, kmOf(f));
+      nearCache.set(key, pending);
+      pending.catch(() => nearCache.delete(key));
+    }
+    return nearCache.get(key);
   }
 
+  function viewHref(format) {
+    const b = map.getBounds();
+    const bbox = bboxParam({ west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() });
+    return api.downloadPath('incidents', { ...toQuery(state.filter), bbox, f: format });
+  }
+
+  // applyFilter shows the incidents that pass f, the infrastructure as of
+  // the end of its date range, and every count, link and text that follows.
+  async function applyFilter(f) {
+    state.filter = { ...f };
+    const run = ++filterRun;
+    const asOf = asOfDay(state.filter);
+    for (const id of INFRA_LAYERS) {
+      const layer = layers.get(id);
+      if (!layer || !layer.totalCount()) continue;
+      layer.setAsOf(asOf);
+      panel.setCount(id, layer.shownCount(), layer.totalCount());
+    }
+    statusLegend.setAsOf(asOf);
+    if (state.sel && INFRA_LAYERS.includes(state.sel.layer) && details.current()) {
+      const layer = layers.get(state.sel.layer);
+      const feature = layer.feature(state.sel.id);
+      if (feature) details.show(layer.collection, feature, { focus: false, asOf });
+    }
+    const inc = layers.get('incidents');
+    if (!inc) return;
+    let near = null;
+    filters.setBusy(Boolean(state.filter.near));
+    try {
+      near = await nearSet(state.filter);
+    } catch {
+      // The banner says what failed; show the other filters' result.
+    }
+    if (run !== filterRun) return;
+    filters.setBusy(false);
+    inc.setFilter(state.filter, near);
+    filters.setAllowed(near);
+    const shown = inc.shownCount();
+    panel.setCount('incidents', shown, inc.totalCount());
+    panel.setDownload('incidents', api.downloadPath('incidents', toQuery(state.filter)), !isEmpty(state.filter));
+    filters.setSummary(shown, inc.totalCount(), state.filter);
+    filters.setCategoryCounts(countBy(inc.shownFeatures(), 'category'));
+    downloadView.setHref(viewHref);
+    const text = `${filters.describe(state.filter)}: ${isEmpty(state.filter) ? shown : `${shown} of ${inc.totalCount()}`} shown`;
+    summary.update({ text, asOf });
+    mapEl.dataset.filtered = String(run);
+  }
+
+  const statusLegend = createStatusLegend();
+  const downloadView = createDownloadView();
+  const summary = new ViewSummary();
   const filters = createIncidentFilters({
     onChange: (f) => {
       applyFilter(f);
@@ -176,7 +236,7 @@ async function boot() {
     visible: visibleAtStart(c.id),
     downloadHref: api.downloadPath(c.id),
   })), {
-    sections: layers.has('incidents') ? [filters.element] : [],
+    sections: [statusLegend.element, ...(layers.has('incidents') ? [filters.element, downloadView.element] : [])],
     onToggle: (id, on) => {
       setVisible(id, on);
       writeHash(true);
@@ -198,7 +258,9 @@ async function boot() {
   search.addTo(map);
   L.control.zoom({ position: 'topleft' }).addTo(map);
   panel.addTo(map);
+  summary.addTo(map);
   filters.setFilter(state.filter);
+  statusLegend.setAsOf(asOfDay(state.filter));
 
   const searchEntries = new Map();
   const loads = collections.map(async (c) => {
@@ -208,8 +270,9 @@ async function boot() {
       layer.setData(fc);
       if (c.id === 'incidents') {
         filters.setData(fc.features);
-        applyFilter(state.filter);
+        await applyFilter(state.filter);
       } else {
+        layer.setAsOf(asOfDay(state.filter));
         panel.setCount(c.id, layer.shownCount(), layer.totalCount());
       }
       if (visibleAtStart(c.id)) layer.show();
@@ -224,7 +287,10 @@ async function boot() {
 
   if (initial.sel) select(initial.sel.layer, initial.sel.id, { push: false, reveal: !initial.view, focus: false });
 
-  map.on('moveend', () => writeHash(false));
+  map.on('moveend', () => {
+    writeHash(false);
+    if (layers.has('incidents')) downloadView.setHref(viewHref);
+  });
   map.on('click', () => {
     if (state.sel) {
       details.hide();

@@ -39,13 +39,19 @@ export const CONFIDENCE = {
 /** PRECISION_M is the radius in metres of the uncertainty circle per precision. */
 export const PRECISION_M = { town: 5000, district: 25000, region: 100000 };
 
-/** RAIL_STATUS gives line dashes and labels for tapi/railways statuses. */
-export const RAIL_STATUS = {
+/**
+ * STATUS_STYLE gives each infrastructure status (see status.js) its own
+ * dashes, and suspended lines their own grey, over the layer's colour.
+ */
+export const STATUS_STYLE = {
   operating: { label: 'Operating', dashArray: null, opacity: 0.95 },
-  under_construction: { label: 'Under construction', dashArray: '8 5', opacity: 0.95 },
+  under_construction: { label: 'Under construction', dashArray: '10 5', opacity: 0.95 },
   proposed: { label: 'Proposed', dashArray: '2 6', opacity: 0.85 },
-  suspended: { label: 'Suspended', dashArray: '1 4', opacity: 0.5 },
+  suspended: { label: 'Suspended', dashArray: '1 5', opacity: 0.8, color: '#8a9399' },
 };
+
+/** INFRA_LAYERS are the layers whose features have dated milestones and a status. */
+export const INFRA_LAYERS = ['tapi', 'railways'];
 
 /** categoryOf returns the look of an incident category, with a fallback. */
 export function categoryOf(name) {
@@ -82,13 +88,19 @@ export function incidentStyle(props = {}, base = {}) {
   };
 }
 
-/** featureStyle is the style of one non-incident feature of a layer. */
-export function featureStyle(layerId, props = {}, style = {}) {
+/**
+ * featureStyle is the style of one non-incident feature of a layer. status
+ * is an infrastructure feature's status on the day shown (status.js); it
+ * sets the dashes and a class (casmap-status-…) the legend and tests read.
+ */
+export function featureStyle(layerId, props = {}, style = {}, status = null) {
   const s = baseStyle(style);
-  if ((layerId === 'railways' || layerId === 'tapi') && RAIL_STATUS[props.status]) {
-    const st = RAIL_STATUS[props.status];
-    if (layerId === 'railways' || props.status !== 'proposed') s.dashArray = st.dashArray ?? style.dashArray ?? null;
+  const st = INFRA_LAYERS.includes(layerId) ? STATUS_STYLE[status] : null;
+  if (st) {
+    s.dashArray = st.dashArray;
     s.opacity = st.opacity;
+    if (st.color) s.color = st.color;
+    s.className = `casmap-infra casmap-status-${status}`;
   }
   return s;
 }
