@@ -5,7 +5,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
-	"github.com/paulmach/orb/project"
 )
 
 // earthRadiusKm is the mean radius of the Earth.
@@ -13,31 +12,161 @@ const earthRadiusKm = 6371.0088
 
 // DistanceKm returns the distance in kilometres from p to the nearest part
 // of g: its points, its lines, or the boundary of its polygons (a point
-// inside a polygon is as far from it as from its edge). It measures in an
-// equirectangular projection centred on p, which is within about 1% of
-// the great-circle distance out to several hundred kilometres.
+// inside a polygon is as far from it as from its edge). To measure many
+// points against one geometry, make a Measure once.
 func DistanceKm(g orb.Geometry, p orb.Point) float64 {
-	if g == nil {
-		return math.Inf(1)
-	}
-	local := project.Geometry(orb.Clone(g), localProjection(p))
-	return planar.DistanceFrom(local, orb.Point{0, 0})
+	return NewMeasure(g).DistanceKm(p)
 }
 
-// localProjection maps lon/lat to kilometres east and north of centre.
-func localProjection(centre orb.Point) orb.Projection {
-	rad := math.Pi / 180
-	kx := earthRadiusKm * rad * math.Cos(centre[1]*rad)
-	ky := earthRadiusKm * rad
-	return func(p orb.Point) orb.Point {
-		dlon := p[0] - centre[0]
-		if dlon > 180 {
-			dlon -= 360
-		} else if dlon < -180 {
-			dlon += 360
+// Measure measures distances from points to one geometry. It keeps the
+// geometry as segments in runs of consecutive ones, each run and segment
+// with its bounding box, so a cheap box test rules most of them out: a
+// border's consecutive segments lie close together, so the runs' boxes
+// are tight.
+type Measure struct {
+	segs []segment
+	runs []run
+	// rings is set when every segment belongs to a polygon ring, so
+	// Contains can count crossings.
+	rings bool
+}
+
+// runLength is how many consecutive segments share a box.
+const runLength = 32
+
+type run struct {
+	box        orb.Bound
+	start, end int
+}
+
+type segment struct {
+	a, b orb.Point
+	box  orb.Bound
+}
+
+// NewMeasure prepares g for measuring. A nil g is infinitely far away.
+func NewMeasure(g orb.Geometry) *Measure {
+	m := &Measure{}
+	if g != nil {
+		addSegments(m, g)
+		switch g.(type) {
+		case orb.Polygon, orb.MultiPolygon, orb.Ring, orb.Bound:
+			m.rings = true
 		}
-		return orb.Point{dlon * kx, (p[1] - centre[1]) * ky}
 	}
+	for start := 0; start < len(m.segs); start += runLength {
+		r := run{start: start, end: min(start+runLength, len(m.segs)), box: m.segs[start].box}
+		for _, s := range m.segs[r.start:r.end] {
+			r.box = r.box.Union(s.box)
+		}
+		m.runs = append(m.runs, r)
+	}
+	return m
+}
+
+func addSegments(m *Measure, g orb.Geometry) {
+	line := func(pts []orb.Point) {
+		for i := 0; i+1 < len(pts); i++ {
+			m.segs = append(m.segs, segment{a: pts[i], b: pts[i+1], box: orb.MultiPoint{pts[i], pts[i+1]}.Bound()})
+		}
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		m.segs = append(m.segs, segment{a: g, b: g, box: g.Bound()})
+	case orb.MultiPoint:
+		for _, p := range g {
+			addSegments(m, p)
+		}
+	case orb.LineString:
+		line(g)
+	case orb.MultiLineString:
+		for _, l := range g {
+			line(l)
+		}
+	case orb.Ring:
+		line(g)
+	case orb.Polygon:
+		for _, r := range g {
+			line(r)
+		}
+	case orb.MultiPolygon:
+		for _, poly := range g {
+			addSegments(m, poly)
+		}
+	case orb.Collection:
+		for _, c := range g {
+			addSegments(m, c)
+		}
+	case orb.Bound:
+		addSegments(m, g.ToPolygon())
+	}
+}
+
+// DistanceKm returns the distance in kilometres from p to the geometry. It
+// measures in an equirectangular projection centred on p, which is within
+// about 1% of the great-circle distance out to several hundred kilometres.
+func (m *Measure) DistanceKm(p orb.Point) float64 {
+	rad := math.Pi / 180
+	kx := earthRadiusKm * rad * math.Cos(p[1]*rad)
+	ky := earthRadiusKm * rad
+	toKm := func(q orb.Point) orb.Point {
+		return orb.Point{wrapLon(q[0]-p[0]) * kx, (q[1] - p[1]) * ky}
+	}
+	// A box's distance is a lower bound for what lies in it.
+	boxKm2 := func(b orb.Bound) float64 {
+		dx := math.Max(0, math.Max(b.Min[0]-p[0], p[0]-b.Max[0])) * kx
+		dy := math.Max(0, math.Max(b.Min[1]-p[1], p[1]-b.Max[1])) * ky
+		return dx*dx + dy*dy
+	}
+	best := math.Inf(1)
+	for _, r := range m.runs {
+		if boxKm2(r.box) >= best*best {
+			continue
+		}
+		for _, s := range m.segs[r.start:r.end] {
+			if boxKm2(s.box) >= best*best {
+				continue
+			}
+			if d := planar.DistanceFromSegment(toKm(s.a), toKm(s.b), orb.Point{}); d < best {
+				best = d
+			}
+		}
+	}
+	return best
+}
+
+// Contains reports whether p lies inside the polygons the Measure was made
+// from (even-odd rule, so holes are outside); false for other geometries.
+func (m *Measure) Contains(p orb.Point) bool {
+	if !m.rings {
+		return false
+	}
+	inside := false
+	for _, r := range m.runs {
+		if r.box.Max[0] < p[0] || r.box.Min[1] > p[1] || r.box.Max[1] < p[1] {
+			continue
+		}
+		for _, s := range m.segs[r.start:r.end] {
+			a, b := s.a, s.b
+			if (a[1] > p[1]) != (b[1] > p[1]) {
+				x := a[0] + (p[1]-a[1])*(b[0]-a[0])/(b[1]-a[1])
+				if x > p[0] {
+					inside = !inside
+				}
+			}
+		}
+	}
+	return inside
+}
+
+func wrapLon(d float64) float64 {
+	switch {
+	case d > 180:
+		return d - 360
+	case d < -180:
+		return d + 360
+	}
+	return d
 }
 
 // ExpandKm returns b grown by km on every side, in degrees, for a coarse
@@ -60,26 +189,17 @@ func AnnotateBorderDistance(features []Feature, afghanistan orb.Geometry) {
 	if afghanistan == nil {
 		return
 	}
+	border := NewMeasure(afghanistan)
 	for i := range features {
 		p, ok := features[i].Geometry.(orb.Point)
 		if !ok {
 			continue
 		}
 		side := "outside"
-		if contains(afghanistan, p) {
+		if border.Contains(p) {
 			side = "inside"
 		}
-		features[i].Properties["afghan_border_km"] = math.Round(DistanceKm(afghanistan, p)*10) / 10
+		features[i].Properties["afghan_border_km"] = math.Round(border.DistanceKm(p)*10) / 10
 		features[i].Properties["afghan_border_side"] = side
 	}
-}
-
-func contains(g orb.Geometry, p orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, p)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, p)
-	}
-	return false
 }

@@ -66,3 +66,29 @@ func TestAnnotateBorderDistance(t *testing.T) {
 		t.Error("a line was annotated; only points should be")
 	}
 }
+
+func TestMeasureContains(t *testing.T) {
+	withHole := orb.Polygon{
+		{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+		{{4, 4}, {4, 6}, {6, 6}, {6, 4}, {4, 4}},
+	}
+	m := geodata.NewMeasure(orb.MultiPolygon{withHole, {{{20, 0}, {22, 0}, {22, 2}, {20, 0}}}})
+	tests := []struct {
+		p    orb.Point
+		want bool
+	}{
+		{orb.Point{1, 1}, true},
+		{orb.Point{5, 5}, false}, // in the hole
+		{orb.Point{11, 5}, false},
+		{orb.Point{21.5, 0.5}, true}, // second polygon
+		{orb.Point{-1, 5}, false},
+	}
+	for _, tc := range tests {
+		if got := m.Contains(tc.p); got != tc.want {
+			t.Errorf("Contains(%v) = %v, want %v", tc.p, got, tc.want)
+		}
+	}
+	if geodata.NewMeasure(orb.LineString{{0, 0}, {1, 1}}).Contains(orb.Point{0.5, 0.5}) {
+		t.Error("a line contains nothing")
+	}
+}

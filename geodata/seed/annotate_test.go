@@ -5,6 +5,7 @@ import (
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/casmap/casmap/geodata/seed"
+	"github.com/paulmach/orb"
 )
 
 // TestIncidentsKnowTheirDistanceFromTheAfghanBorder checks the annotation
@@ -47,4 +48,31 @@ func TestIncidentsKnowTheirDistanceFromTheAfghanBorder(t *testing.T) {
 			t.Errorf("incident %s: %v km %v the border, want %s and %g-%g km", tc.id, km, f.Properties["afghan_border_side"], tc.side, tc.min, tc.max)
 		}
 	}
+}
+
+// BenchmarkAnnotateBorderDistance measures the per-incident cost of the
+// border distance an import pays, against the real Afghan border.
+func BenchmarkAnnotateBorderDistance(b *testing.B) {
+	layers, err := seed.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var afg orb.Geometry
+	for _, l := range layers {
+		for _, f := range l.Features {
+			if l.Layer.ID == geodata.LayerBorders && f.ID == seed.AfghanistanID {
+				afg = f.Geometry
+			}
+		}
+	}
+	features := make([]geodata.Feature, 1000)
+	for i := range features {
+		p := orb.Point{52 + float64(i%290)/10, 29 + float64(i%190)/10}
+		features[i] = geodata.Feature{ID: "b", Geometry: p, Properties: map[string]any{}}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		geodata.AnnotateBorderDistance(features, afg)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(features)), "ns/incident")
 }

@@ -29,9 +29,10 @@ func nearPage(ctx context.Context, tx *sql.Tx, q geodata.Query, num int64, limit
 	if err != nil {
 		return geodata.Page{}, err
 	}
+	target := geodata.NewMeasure(near.Geometry)
 	var matched []geodata.Feature
 	for _, f := range candidates {
-		if within(near.Geometry, f.Geometry, near.Km) {
+		if within(target, f.Geometry, near.Km) {
 			matched = append(matched, f)
 		}
 	}
@@ -43,10 +44,10 @@ func nearPage(ctx context.Context, tx *sql.Tx, q geodata.Query, num int64, limit
 }
 
 // within reports whether any vertex of g lies within km of target.
-func within(target, g orb.Geometry, km float64) bool {
+func within(target *geodata.Measure, g orb.Geometry, km float64) bool {
 	found := false
 	eachPoint(g, func(p orb.Point) bool {
-		found = geodata.DistanceKm(target, p) <= km
+		found = target.DistanceKm(p) <= km
 		return !found
 	})
 	return found
