@@ -3,7 +3,9 @@ package geodata
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -19,7 +21,7 @@ func DecodeFeatureCollection(data []byte) ([]Feature, error) {
 		Features []json.RawMessage `json:"features"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, Invalidf("not valid JSON: %v", err)
+		return nil, Invalidf("not a GeoJSON FeatureCollection: %s", jsonProblem(err))
 	}
 	if head.Type != "FeatureCollection" {
 		return nil, Invalidf("GeoJSON type is %q, want FeatureCollection", truncate(head.Type, 40))
@@ -56,7 +58,7 @@ func decodeFeature(raw []byte) (Feature, error) {
 		Geometry json.RawMessage `json:"geometry"`
 	}
 	if err := json.Unmarshal(raw, &probe); err != nil {
-		return Feature{}, Invalidf("not a JSON object: %v", err)
+		return Feature{}, Invalidf("not a GeoJSON Feature: %s", jsonProblem(err))
 	}
 	id, err := featureID(probe.ID)
 	if err != nil {
@@ -67,7 +69,7 @@ func decodeFeature(raw []byte) (Feature, error) {
 	}
 	gf, err := geojson.UnmarshalFeature(raw)
 	if err != nil {
-		return Feature{ID: id}, Invalidf("not a GeoJSON Feature: %v", err)
+		return Feature{ID: id}, Invalidf("not a GeoJSON Feature: %s", jsonProblem(err))
 	}
 	props := map[string]any(gf.Properties)
 	if props == nil {
@@ -108,3 +110,22 @@ func (f Feature) ToGeoJSON() *geojson.Feature {
 
 // Bound returns the bounding box of f's geometry.
 func (f Feature) Bound() orb.Bound { return f.Geometry.Bound() }
+
+// jsonProblem says what is wrong with a JSON document in a person's terms,
+// without Go's type names.
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return fmt.Sprintf("%q should not be a JSON %s", typ.Field, typ.Value)
+		}
+		return fmt.Sprintf("found a JSON %s where an object belongs", typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends too early"
+	}
+	return "malformed geometry or properties"
+}
