@@ -47,9 +47,12 @@ test-e2e: build
 	$(NPM) run test:unit
 	CASMAP_BIN=$(CURDIR)/$(BIN) $(NPM) run test:e2e
 
-## bench: Go benchmarks
+## bench: figures, never pass/fail on time: first-view bytes, casmap vs nginx
+## on the same bytes, load with clients hanging up (bench/run.sh; needs wrk and
+## nginx-light from Debian), then the Go benchmarks. BENCH_QUICK=1 shortens runs.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	bash bench/run.sh
+	$(GO) test -run '^$$' -bench . -benchmem $(if $(filter 1,$(BENCH_QUICK)),-benchtime=200ms) ./...
 
 clean:
 	rm -rf bin web/dist/*.js web/dist/*.css web/dist/*.html web/dist/assets

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/casmap/casmap/geodata"
@@ -45,6 +46,14 @@ func FuzzParseDatetime(f *testing.F) {
 		}
 		if iv.Start.IsZero() && iv.End.IsZero() {
 			t.Fatalf("ParseDatetime(%q): accepted an interval open at both ends", s)
+		}
+		// A side that was given must not read as open (zero).
+		start, end, isInterval := strings.Cut(s, "/")
+		if !isInterval {
+			end = start
+		}
+		if (start != "" && start != ".." && iv.Start.IsZero()) || (end != "" && end != ".." && iv.End.IsZero()) {
+			t.Fatalf("ParseDatetime(%q) = %v: a bound that was given reads as open", s, iv)
 		}
 		if !iv.Start.IsZero() && !iv.End.IsZero() && iv.End.Before(iv.Start) {
 			t.Fatalf("ParseDatetime(%q) = %v: ends before it starts", s, iv)

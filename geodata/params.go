@@ -14,7 +14,7 @@ import (
 
 // Parameters of an items request that ParseItemsQuery understands; any
 // other parameter must be one of the layer's queryables.
-var itemParams = []string{"bbox", "datetime", "limit", "offset", "near", "within_km"}
+var itemParams = []string{"bbox", "datetime", "limit", "offset", "near", "within_km", "zoom"}
 
 // ParseItemsQuery turns the query parameters of an items request into a
 // Query for layer. Parameters named in ignore (the caller's own, such as
@@ -68,6 +68,8 @@ func (q *Query) set(layer Layer, name, value string, params url.Values) error {
 		q.Offset, err = ParseOffset(value)
 	case "near":
 		err = q.setNear(value, params)
+	case "zoom":
+		err = q.setZoom(layer, value)
 	default:
 		if !slices.Contains(layer.Queryables, name) {
 			return unknownParam(layer, name)
@@ -104,6 +106,20 @@ func (q *Query) setNear(value string, params url.Values) error {
 		km = v
 	}
 	q.Near = &Near{Layer: layer, ID: id, Km: km}
+	return nil
+}
+
+// setZoom parses zoom, a web map zoom level from 0 to MaxZoom. Only layers
+// with lines or polygons take it: points have nothing to simplify.
+func (q *Query) setZoom(layer Layer, value string) error {
+	z, err := strconv.Atoi(value)
+	if err != nil || z < 0 || z > MaxZoom {
+		return Invalidf("zoom %q must be a whole number from 0 to %d (the map's zoom level)", truncate(value, 40), MaxZoom)
+	}
+	if !strings.Contains(layer.GeometryKind, "LineString") && !strings.Contains(layer.GeometryKind, "Polygon") {
+		return Invalidf("zoom simplifies lines and polygons; layer %s has %s geometries", layer.ID, layer.GeometryKind)
+	}
+	q.Zoom = &z
 	return nil
 }
 

@@ -88,8 +88,18 @@ func ParseDatetime(s string) (Interval, error) {
 func openEnd(s string) bool { return s == "" || s == ".." }
 
 // parseInstant returns the span an instant covers: a date covers its day,
-// a timestamp only itself.
+// a timestamp only itself. The span must start after Go's zero time, which
+// Interval reads as an open end: 0001-01-01T00:00:00Z taken as it is would
+// turn "only this instant" into "all time".
 func parseInstant(s string) (time.Time, time.Time, error) {
+	from, to, err := parseSpan(s)
+	if err == nil && !from.After(time.Time{}) {
+		return time.Time{}, time.Time{}, Invalidf("datetime %q is too early: times must be after 0001-01-01T00:00:00Z", truncate(s, 60))
+	}
+	return from, to, err
+}
+
+func parseSpan(s string) (time.Time, time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, t.Add(24*time.Hour - time.Second), nil
 	}

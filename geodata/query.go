@@ -21,7 +21,11 @@ type Query struct {
 	// Props holds equality filters on queryable properties, by name.
 	Props map[string]string
 	// Near keeps only features within a distance of other features.
-	Near   *Near
+	Near *Near
+	// Zoom, when set, asks for geometries simplified for a web map at
+	// that zoom level (see Simplify); it does not change which features
+	// match.
+	Zoom   *int
 	Limit  int
 	Offset int
 }
@@ -35,6 +39,9 @@ type Near struct {
 	Km       float64
 	Geometry orb.Geometry
 }
+
+// MaxZoom is the highest zoom level the zoom parameter accepts.
+const MaxZoom = 22
 
 // Maximum distance of a proximity filter.
 const MaxNearKm = 2000

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/casmap/casmap/geodata/format"
@@ -17,9 +16,32 @@ import (
 // Parameters the items handler itself reads; geodata parses the rest.
 var responseParams = []string{"f", "download"}
 
-func handleItems(store Store, links linker) echo.HandlerFunc {
+// handleItems answers from rc when it holds the response (rc is nil when
+// caching is off); otherwise it validates the request, and computes the
+// response once for every request that asks for it at the same time.
+func handleItems(store Store, links linker, rc *respCache) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
+		fm, fmErr := negotiate(c)
+		v, err := store.Version(ctx)
+		if err != nil {
+			return err
+		}
+		gz := rc != nil && gzipFlag(c.Request()) != ""
+		var key string
+		if rc != nil {
+			c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+			key = itemsKey(v, links.root(c), c.Param("layer"), c.QueryParams(), fm, gz)
+		}
+		// Only valid requests are stored, so a hit needs no validation.
+		if rc != nil && fmErr == nil {
+			if res, ok := rc.get(v, key); ok {
+				if notModified(c, v, fm.Media) {
+					return nil
+				}
+				return res.write(c)
+			}
+		}
 		layer, err := store.Layer(ctx, c.Param("layer"))
 		if err != nil {
 			return err
@@ -29,40 +51,28 @@ func handleItems(store Store, links linker) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		fm, err := negotiate(c)
-		if err != nil {
-			return err
+		if fmErr != nil {
+			return fmErr
 		}
 		download, err := parseDownload(params.Get("download"))
-		if err != nil {
-			return err
-		}
-		v, err := store.Version(ctx)
 		if err != nil {
 			return err
 		}
 		if notModified(c, v, fm.Media) {
 			return nil
 		}
-		if err := resolveNear(ctx, store, q.Near); err != nil {
-			return err
+		r := itemsRender{store: store, layer: layer, q: q, fm: fm, download: download, version: v, gzip: gz,
+			links: newPageLinks(c, links, layer.ID, fm)}
+		var res *cachedResponse
+		if rc == nil {
+			res, err = r.render(ctx)
+		} else {
+			res, err = rc.fill(ctx, v, key, r.render)
 		}
-		page, err := store.Features(ctx, q)
 		if err != nil {
 			return err
 		}
-		if download {
-			c.Response().Header().Set(echo.HeaderContentDisposition, attachment(layer.ID, q, fm.Ext))
-		}
-		c.Response().Header().Set(echo.HeaderContentType, fm.Media)
-		c.Response().WriteHeader(http.StatusOK)
-		return fm.Write(c.Response(), format.Doc{
-			Layer:     layer,
-			Page:      page,
-			Links:     itemsLinks(c, links, layer.ID, q, len(page.Features), page.Matched),
-			TimeStamp: time.Now(),
-			Version:   v,
-		})
+		return res.write(c)
 	}
 }
 
@@ -103,14 +113,25 @@ func attachment(layer string, q geodata.Query, ext string) string {
 	return fmt.Sprintf("attachment; filename=%q", name+"."+ext)
 }
 
-// itemsLinks returns self, alternates, collection, and prev/next links
-// that keep every other parameter as it was.
-func itemsLinks(c echo.Context, links linker, layer string, q geodata.Query, returned, matched int) []link {
-	path := "/api/collections/" + layer + "/items"
-	params := onceEach(c.QueryParams())
+// pageLinks makes the links of an items page from what it copied out of
+// the request, so that a page can be written after its request has gone.
+type pageLinks struct {
+	root    string
+	path    string
+	params  url.Values
+	current format.Format
+}
+
+func newPageLinks(c echo.Context, links linker, layer string, current format.Format) pageLinks {
+	return pageLinks{root: links.root(c), path: "/api/collections/" + layer, params: onceEach(c.QueryParams()), current: current}
+}
+
+// page returns self, alternates, collection, and prev/next links that
+// keep every other parameter as it was.
+func (pl pageLinks) page(q geodata.Query, returned, matched int) []link {
 	at := func(offset int, f string) string {
 		p := url.Values{}
-		for k, v := range params {
+		for k, v := range pl.params {
 			p[k] = v
 		}
 		p.Del("offset")
@@ -120,16 +141,16 @@ func itemsLinks(c echo.Context, links linker, layer string, q geodata.Query, ret
 		if f != "" {
 			p.Set("f", f)
 		}
-		return links.to(c, path, p)
+		return pl.root + pl.path + "/items?" + p.Encode()
 	}
-	current, _ := negotiate(c)
+	current := pl.current
 	out := []link{{Href: at(q.Offset, current.Name), Rel: "self", Type: current.Media, Title: "This page"}}
 	for _, fm := range format.All() {
 		if fm.Name != current.Name {
 			out = append(out, link{Href: at(q.Offset, fm.Name), Rel: "alternate", Type: fm.Media, Title: "This page as " + fm.Ext})
 		}
 	}
-	out = append(out, link{Href: links.to(c, "/api/collections/"+layer, nil), Rel: "collection", Type: mediaJSON, Title: "The layer"})
+	out = append(out, link{Href: pl.root + pl.path, Rel: "collection", Type: mediaJSON, Title: "The layer"})
 	if q.Offset > 0 {
 		out = append(out, link{Href: at(max(q.Offset-q.Limit, 0), current.Name), Rel: "prev", Type: current.Media, Title: "Previous page"})
 	}

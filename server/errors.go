@@ -44,6 +44,9 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
+// statusClientClosed is logged for requests whose client went away.
+const statusClientClosed = 499
+
 func classify(err error) (int, string) {
 	var he *echo.HTTPError
 	switch {
@@ -53,6 +56,10 @@ func classify(err error) (int, string) {
 		return http.StatusBadRequest, geodata.Message(err, "invalid request")
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "the request took too long; try a smaller query"
+	case errors.Is(err, context.Canceled):
+		// The client hung up: no one reads this answer, and it is not
+		// our error. 499 is nginx's name for it, in the request log.
+		return statusClientClosed, "client closed the request"
 	case errors.As(err, &he):
 		if msg, ok := he.Message.(string); ok && he.Code < 500 {
 			return he.Code, msg

@@ -45,7 +45,7 @@ func TestOpenAPIDeclaresEveryParameter(t *testing.T) {
 		}
 		declared[param.Name] = true
 	}
-	want := []string{"bbox", "datetime", "limit", "offset", "f", "download", "near", "within_km"}
+	want := []string{"bbox", "datetime", "limit", "offset", "f", "download", "near", "within_km", "zoom"}
 	layers, err := seed.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 )
 
 // addRoutes is the whole HTTP surface in one place.
-func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS) {
+func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS, rc *respCache) {
 	links := linker{base: cfg.BaseURL}
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -23,8 +23,9 @@ func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS) {
 	get("/api/collections", handleCollections(store, links))
 	get("/api/collections/:layer", handleCollection(store, links))
 	get("/api/collections/:layer/queryables", handleQueryables(store, links))
-	get("/api/collections/:layer/items", handleItems(store, links))
+	get(itemsRoute, handleItems(store, links, rc))
 	get("/api/collections/:layer/items/:id", handleItem(store, links))
+	get("/api/collections/:layer/clusters", handleClusters(store, links))
 
 	get("/*", handleAssets(assets))
 }

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -19,6 +20,9 @@ type Config struct {
 	BaseURL string
 	// RequestTimeout bounds how long one request may take.
 	RequestTimeout time.Duration
+	// CacheBytes bounds the memory of the items response cache: 0 means
+	// DefaultCacheBytes, a negative value turns the cache off.
+	CacheBytes int64
 }
 
 // New returns the casmap HTTP handler. assets is the built front end
@@ -48,10 +52,17 @@ func New(cfg Config, store Store, assets fs.FS, logger *slog.Logger) http.Handle
 		ExposeHeaders: []string{"ETag", "Content-Disposition", "X-Data-Version"},
 	}))
 	e.Use(middleware.BodyLimit("1M"))
+	e.Use(limitQuery(MaxQueryBytes))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	rc := newRespCache(cfg.CacheBytes, cfg.RequestTimeout)
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		MinLength: gzipMinLength,
+		// Cached items responses arrive compressed already.
+		Skipper: func(c echo.Context) bool { return rc != nil && c.Path() == itemsRoute },
+	}))
 
-	addRoutes(e, cfg, store, assets)
+	// Every request reads the data version; concurrent ones share a read.
+	addRoutes(e, cfg, newVersionStore(store), assets, rc)
 	return e
 }
 
@@ -63,6 +74,27 @@ var securityHeaders = middleware.SecureConfig{
 	XFrameOptions:         "DENY",
 	ReferrerPolicy:        "strict-origin-when-cross-origin",
 	ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+}
+
+// MaxQueryBytes is the longest query string the server reads. A real one
+// with every parameter at its longest (filter values of 200 bytes,
+// percent-encoded) stays near 3 KiB; beyond this a client is probing, and
+// is told so before any parameter is parsed.
+const MaxQueryBytes = 8 << 10
+
+// limitQuery answers 414 to a request whose query string is longer than
+// max bytes. (net/http bounds the whole request head with MaxHeaderBytes;
+// this bound is the API's own, and answers in problem+json.)
+func limitQuery(max int) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if len(c.Request().URL.RawQuery) > max {
+				return echo.NewHTTPError(http.StatusRequestURITooLong,
+					fmt.Sprintf("the query string is longer than %d bytes", max))
+			}
+			return next(c)
+		}
+	}
 }
 
 func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {

@@ -21,4 +21,8 @@ type Store interface {
 	Feature(ctx context.Context, layer, id string) (geodata.Feature, error)
 	// Version identifies the current state of all the data.
 	Version(ctx context.Context) (geodata.Version, error)
+	// Clusters groups the features matching q (no paging, no proximity)
+	// into square grid cells cellDeg degrees a side, one Cluster per cell
+	// that holds any; their counts add up to the Matched of Features.
+	Clusters(ctx context.Context, q geodata.Query, cellDeg float64) ([]geodata.Cluster, error)
 }

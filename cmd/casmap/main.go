@@ -7,6 +7,7 @@
 //	casmap seed [--force] [--db FILE]
 //	casmap import --layer ID [--db FILE] FILE.geojson|FILE.csv
 //	casmap export --layer ID [--format geojson|csv|kml] [--db FILE] [OUT]
+//	casmap gen --incidents N [--seed S] [--db FILE]
 package main
 
 import (
@@ -44,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, args, getenv, stdout, stderr)
+	case "gen":
+		return genCmd(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -56,5 +59,6 @@ const usage = `usage:
   casmap seed [--force] [--db FILE]                           fill a new database (--force: rebuild the seeded layers)
   casmap import --layer ID [--db FILE] FILE                   add features from GeoJSON or ACLED-style CSV
   casmap export --layer ID [--format geojson|csv|kml] [FILE]  write a layer out (to stdout without FILE)
+  casmap gen --incidents N [--seed S] [--db FILE]             add N synthetic incidents (ids gen-000001...) for scale tests
 environment: CASMAP_ADDR, CASMAP_DB
 `

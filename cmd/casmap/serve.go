@@ -69,6 +69,9 @@ func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := commonFlags("serve", getenv, stderr, &cfg, true)
+	// Slow clients are cut off after this long without a whole request
+	// head (slowloris); tests shorten it to see that happen.
+	readHeader := fs.Duration("read-header-timeout", 5*time.Second, "how long a client may take to send a request's headers")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,7 +94,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv := &http.Server{
 		Handler:           server.New(server.Config{}, db, assets, logger),
-		ReadHeaderTimeout: 5 * time.Second,
+		ReadHeaderTimeout: *readHeader,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -19,11 +19,13 @@ func writeKML(w io.Writer, d Doc) error {
 		return err
 	}
 	enc := xml.NewEncoder(w)
-	head := struct {
-		Name        string `xml:"name"`
-		Description string `xml:"description"`
-	}{d.Layer.Title, html.EscapeString(d.Layer.Description + " Data version " + string(d.Version) + ". " + d.Layer.Attribution + ".")}
-	if err := enc.Encode(head); err != nil {
+	// The document's name and description are bare elements: encoding/xml
+	// cannot encode an unnamed struct around them.
+	desc := html.EscapeString(d.Layer.Description + " Data version " + string(d.Version) + ". " + d.Layer.Attribution + ".")
+	if err := enc.EncodeElement(d.Layer.Title, xml.StartElement{Name: xml.Name{Local: "name"}}); err != nil {
+		return err
+	}
+	if err := enc.EncodeElement(desc, xml.StartElement{Name: xml.Name{Local: "description"}}); err != nil {
 		return err
 	}
 	for _, f := range d.Page.Features {

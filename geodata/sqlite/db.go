@@ -40,6 +40,8 @@ var migrationFiles embed.FS
 type DB struct {
 	w *sql.DB // one connection; every write goes through it
 	r *sql.DB // query-only connections for reads
+	// layers remembers Layers' answer for one generation of the data.
+	layers layerMemo
 }
 
 // Open opens the SQLite database at path, creating the file and its schema
@@ -84,6 +86,36 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes both connection pools.
 func (db *DB) Close() error {
 	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+const integrityCheck = `PRAGMA integrity_check`
+
+// Check runs SQLite's integrity check over the whole file, indexes and
+// R*Tree included, and returns an error listing what it found wrong. It
+// reads every page, so it is for tools and tests, not for each request.
+func (db *DB) Check(ctx context.Context) error {
+	rows, err := db.r.QueryContext(ctx, integrityCheck)
+	if err != nil {
+		return fmt.Errorf("sqlite: check: %w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("sqlite: check: %w", err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: check: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("sqlite: check: the database is damaged: %s", strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 // checkDir turns SQLite's "unable to open database file" into a message

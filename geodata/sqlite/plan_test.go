@@ -20,7 +20,13 @@ func queryPlan(t testing.TB, db *DB, q geodata.Query) string {
 	}
 	w := buildWhere(q, num)
 	args := append(w.args, 10, 0)
-	rows, err := db.r.Query(`EXPLAIN QUERY PLAN `+selectFeatures+w.sql()+pageFeatures, args...)
+	return explain(t, db, selectFeatures+w.sql()+pageFeatures, args...)
+}
+
+// explain returns EXPLAIN QUERY PLAN's details for query, one step a line.
+func explain(t testing.TB, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.r.Query(`EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

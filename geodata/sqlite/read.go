@@ -33,38 +33,44 @@ const selectLayers = layerSelect + ` GROUP BY l.id ORDER BY l.id`
 // Layers returns every layer with its feature count, extent, time span and
 // update time, ordered by id.
 func (db *DB) Layers(ctx context.Context) ([]geodata.Layer, error) {
-	rows, err := db.r.QueryContext(ctx, selectLayers)
+	layers, err := db.layers.get(ctx, db.r)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list layers: %w", err)
+	}
+	return layers, nil
+}
+
+// Layer returns one layer like Layers does, or an error wrapping
+// geodata.ErrNotFound when there is no layer with that id.
+func (db *DB) Layer(ctx context.Context, id string) (geodata.Layer, error) {
+	layers, err := db.layers.get(ctx, db.r)
+	if err != nil {
+		return geodata.Layer{}, fmt.Errorf("sqlite: read layer %s: %w", id, err)
+	}
+	for _, l := range layers {
+		if l.ID == id {
+			return l, nil
+		}
+	}
+	return geodata.Layer{}, geodata.NotFoundf("layer %q does not exist", id)
+}
+
+// queryLayers runs selectLayers.
+func queryLayers(ctx context.Context, q queryer) ([]geodata.Layer, error) {
+	rows, err := q.QueryContext(ctx, selectLayers)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []geodata.Layer
 	for rows.Next() {
 		l, err := scanLayer(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: list layers: %w", err)
+			return nil, err
 		}
 		out = append(out, l)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list layers: %w", err)
-	}
-	return out, nil
-}
-
-const selectLayer = layerSelect + ` WHERE l.id = ? GROUP BY l.id`
-
-// Layer returns one layer like Layers does, or an error wrapping
-// geodata.ErrNotFound when there is no layer with that id.
-func (db *DB) Layer(ctx context.Context, id string) (geodata.Layer, error) {
-	l, err := scanLayer(db.r.QueryRowContext(ctx, selectLayer, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return geodata.Layer{}, geodata.NotFoundf("layer %q does not exist", id)
-	}
-	if err != nil {
-		return geodata.Layer{}, fmt.Errorf("sqlite: read layer %s: %w", id, err)
-	}
-	return l, nil
+	return out, rows.Err()
 }
 
 // scanLayer reads one row of layerSelect.

@@ -1,0 +1,176 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/casmap/casmap/geodata"
+)
+
+func response(n int) *cachedResponse {
+	return &cachedResponse{body: []byte(strings.Repeat("x", n)), media: "application/geo+json"}
+}
+
+// TestRespCacheBound fills a small cache far past its bound and checks it
+// never holds more, keeps what was used last and drops the rest.
+func TestRespCacheBound(t *testing.T) {
+	const max = 20_000
+	rc := newRespCache(max, time.Second)
+	v := geodata.Version("v1")
+	rc.get(v, "") // as every request does first: learn the version
+	for i := range 100 {
+		key := fmt.Sprintf("k%03d", i)
+		rc.put(v, key, response(1000))
+		if _, ok := rc.get(v, "k000"); !ok {
+			t.Fatalf("after %d puts: k000, used after every put, was evicted", i+1)
+		}
+		if used, _, _, _ := rc.stats(); used > max {
+			t.Fatalf("after %d puts: %d bytes held, bound %d", i+1, used, max)
+		}
+	}
+	used, entries, _, _ := rc.stats()
+	if entries < 10 || entries > max/1000 {
+		t.Errorf("%d entries of ~1.3 kB in %d bytes; want between 10 and %d", entries, max, max/1000)
+	}
+	if _, ok := rc.get(v, "k001"); ok {
+		t.Error("k001, least recently used, is still held")
+	}
+	if _, ok := rc.get(v, "k099"); !ok {
+		t.Error("k099, the last put, is not held")
+	}
+	rc.put(v, "huge", response(2*max))
+	if _, ok := rc.get(v, "huge"); ok {
+		t.Error("an entry larger than the whole cache was kept")
+	}
+	if after, _, _, _ := rc.stats(); after != used {
+		t.Errorf("a refused entry changed the bytes held from %d to %d", used, after)
+	}
+}
+
+func TestRespCacheVersion(t *testing.T) {
+	rc := newRespCache(0, time.Second)
+	rc.get("v1", "")
+	rc.put("v1", "a", response(10))
+	if _, ok := rc.get("v1", "a"); !ok {
+		t.Fatal("an entry of the current version was not stored")
+	}
+	if _, ok := rc.get("v2", "a"); ok {
+		t.Fatal("an entry of version v1 was served for v2")
+	}
+	if used, entries, _, _ := rc.stats(); used != 0 || entries != 0 {
+		t.Errorf("after version v2 was seen: %d bytes in %d entries held, want none", used, entries)
+	}
+	// A slow computation of the old version must not come back in.
+	rc.put("v1", "a", response(10))
+	if _, entries, _, _ := rc.stats(); entries != 0 {
+		t.Error("a response of an old version was stored")
+	}
+}
+
+// TestRespCacheFillAbandoned checks that a request that goes away does not
+// fail the others sharing its computation, and that a panic in a
+// computation is an error, not a crash.
+func TestRespCacheFillAbandoned(t *testing.T) {
+	rc := newRespCache(0, time.Second)
+	release := make(chan struct{})
+	compute := func(ctx context.Context) (*cachedResponse, error) {
+		<-release
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return response(5), nil
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	leader := make(chan error, 1)
+	go func() {
+		_, err := rc.fill(gone, "v", "k", compute)
+		leader <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // let the leader start the computation
+	cancel()
+	if err := <-leader; !errors.Is(err, context.Canceled) {
+		t.Errorf("abandoned request: err = %v, want context.Canceled", err)
+	}
+	waiter := make(chan error, 1)
+	go func() {
+		_, err := rc.fill(context.Background(), "v", "k", compute)
+		waiter <- err
+	}()
+	close(release)
+	if err := <-waiter; err != nil {
+		t.Errorf("request sharing an abandoned computation: %v", err)
+	}
+	if _, ok := rc.get("v", "k"); !ok {
+		t.Error("the shared computation was not stored")
+	}
+
+	_, err := rc.fill(context.Background(), "v", "boom", func(context.Context) (*cachedResponse, error) { panic("boom") })
+	if err == nil || !strings.Contains(err.Error(), "panic: boom") {
+		t.Errorf("panicking computation: err = %v, want one naming the panic", err)
+	}
+}
+
+// slowVersions is a Store whose Version blocks until released and counts
+// the reads; each read returns the generation current when it began.
+type slowVersions struct {
+	Store
+	mu      sync.Mutex
+	gen     int
+	reads   int
+	release chan struct{}
+}
+
+func (s *slowVersions) Version(context.Context) (geodata.Version, error) {
+	s.mu.Lock()
+	s.reads++
+	v := geodata.Version(fmt.Sprint(s.gen))
+	s.mu.Unlock()
+	<-s.release
+	return v, nil
+}
+
+// TestVersionStoreShares checks that requests arriving during a read share
+// the next one, and never take the answer of a read that began before them.
+func TestVersionStoreShares(t *testing.T) {
+	slow := &slowVersions{release: make(chan struct{})}
+	vs := newVersionStore(slow)
+	first := make(chan geodata.Version)
+	go func() { v, _ := vs.Version(context.Background()); first <- v }()
+	for { // wait until the first read runs
+		slow.mu.Lock()
+		started := slow.reads == 1
+		slow.mu.Unlock()
+		if started {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	slow.mu.Lock()
+	slow.gen = 1 // new data, committed while the first read runs
+	slow.mu.Unlock()
+	const n = 10
+	later := make(chan geodata.Version, n)
+	for range n {
+		go func() { v, _ := vs.Version(context.Background()); later <- v }()
+	}
+	time.Sleep(20 * time.Millisecond) // let them queue behind the first read
+	close(slow.release)
+	if v := <-first; v != "0" {
+		t.Errorf("first read: version %s, want 0", v)
+	}
+	for range n {
+		if v := <-later; v != "1" {
+			t.Errorf("a request that came after new data got version %s, want 1", v)
+		}
+	}
+	slow.mu.Lock()
+	defer slow.mu.Unlock()
+	if slow.reads > 1+n/2 {
+		t.Errorf("%d requests during one read made %d reads, want them to share", n, slow.reads-1)
+	}
+}
