@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // casmap runs the program with args and returns what it printed to
@@ -122,5 +123,40 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRunningServerSeesImport imports through the command line while a
+// server runs on the same file, as a person would, and wants the server
+// to show the new incident without a restart.
+func TestRunningServerSeesImport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "live.db")
+	s := startServerAt(t, db)
+	url := s.base + "/api/collections/incidents/items?country=TJK&datetime=2026-01-01/2026-12-31"
+	var before struct {
+		NumberMatched int `json:"numberMatched"`
+	}
+	getJSON(t, url, 200, &before)
+
+	csvFile := filepath.Join(dir, "new.csv")
+	writeFile(t, csvFile, "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source\n"+
+		"LIVE1,2026-03-01,Battles,Border guards,Tajikistan,Khorog,37.49,71.55,0,test,casmap test\n")
+	if out, err := casmap(t, "import", "--layer", "incidents", "--db", db, csvFile); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var after struct {
+			NumberMatched int `json:"numberMatched"`
+		}
+		getJSON(t, url, 200, &after)
+		if after.NumberMatched == before.NumberMatched+1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: numberMatched = %d five seconds after the import, want %d", url, after.NumberMatched, before.NumberMatched+1)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
