@@ -125,47 +125,11 @@ func validateSources(v any) error {
 }
 
 func validateCoordinates(g orb.Geometry) error {
-	var bad error
-	visit(g, func(p orb.Point) {
-		if bad != nil {
-			return
-		}
+	for p := range Points(g) {
 		lon, lat := p[0], p[1]
 		if math.IsNaN(lon) || math.IsNaN(lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90 {
-			bad = Invalidf("coordinate [%g, %g] is out of range (longitude first, WGS84)", lon, lat)
-		}
-	})
-	return bad
-}
-
-// visit calls fn for every point of g.
-func visit(g orb.Geometry, fn func(orb.Point)) {
-	switch g := g.(type) {
-	case orb.Point:
-		fn(g)
-	case orb.MultiPoint:
-		for _, p := range g {
-			fn(p)
-		}
-	case orb.LineString:
-		visit(orb.MultiPoint(g), fn)
-	case orb.Ring:
-		visit(orb.MultiPoint(g), fn)
-	case orb.MultiLineString:
-		for _, l := range g {
-			visit(l, fn)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			visit(r, fn)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			visit(p, fn)
-		}
-	case orb.Collection:
-		for _, c := range g {
-			visit(c, fn)
+			return Invalidf("coordinate [%g, %g] is out of range (longitude first, WGS84)", lon, lat)
 		}
 	}
+	return nil
 }

@@ -1,19 +1,11 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
-
-	"github.com/casmap/casmap/geodata/sqlite"
-	"github.com/casmap/casmap/server"
 )
 
 // FuzzItemsQuery sends any query string to the items route of the real app
@@ -30,7 +22,7 @@ func FuzzItemsQuery(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	h := newFuzzServer(f)
+	h, _ := newTestServer(f)
 	f.Fuzz(func(t *testing.T, raw string) {
 		req := httptest.NewRequest(http.MethodGet, "/api/collections/incidents/items", nil)
 		req.URL.RawQuery = raw
@@ -46,21 +38,4 @@ func FuzzItemsQuery(f *testing.F) {
 			t.Fatalf("GET items?%q: %s body is not JSON\n%s", raw, ct, snippetOf(rec.Body.String()))
 		}
 	})
-}
-
-// newFuzzServer is newTestServer for a fuzz target: the real app over a
-// SQLite file seeded with testLayers.
-func newFuzzServer(f *testing.F) http.Handler {
-	f.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(f.TempDir(), "test.db"))
-	if err != nil {
-		f.Fatalf("open store: %v", err)
-	}
-	f.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(ctx, testLayers(), false); err != nil {
-		f.Fatalf("seed: %v", err)
-	}
-	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>casmap</title>")}}
-	return server.New(server.Config{}, db, assets, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }

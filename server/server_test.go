@@ -49,7 +49,7 @@ func testLayers() []geodata.LayerData {
 
 // newTestServer returns the real app over a real SQLite file seeded with
 // testLayers, and the store for tests that change data.
-func newTestServer(t *testing.T) (http.Handler, *sqlite.DB) {
+func newTestServer(t testing.TB) (http.Handler, *sqlite.DB) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"))

@@ -43,46 +43,15 @@ func nearPage(ctx context.Context, tx *sql.Tx, q geodata.Query, num int64, limit
 	return page, nil
 }
 
-// within reports whether any vertex of g lies within km of target.
+// within reports whether any vertex of g lies within km of target: exact
+// for points, and for lines and polygons as near as their vertices are.
 func within(target *geodata.Measure, g orb.Geometry, km float64) bool {
-	found := false
-	eachPoint(g, func(p orb.Point) bool {
-		found = target.DistanceKm(p) <= km
-		return !found
-	})
-	return found
-}
-
-// eachPoint calls fn for the vertices of g until fn returns false.
-func eachPoint(g orb.Geometry, fn func(orb.Point) bool) {
-	switch g := g.(type) {
-	case orb.Point:
-		fn(g)
-	case orb.MultiPoint:
-		for _, p := range g {
-			if !fn(p) {
-				return
-			}
-		}
-	case orb.LineString:
-		eachPoint(orb.MultiPoint(g), fn)
-	case orb.MultiLineString:
-		for _, l := range g {
-			eachPoint(orb.MultiPoint(l), fn)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			eachPoint(orb.MultiPoint(r), fn)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			eachPoint(p, fn)
-		}
-	case orb.Collection:
-		for _, c := range g {
-			eachPoint(c, fn)
+	for p := range geodata.Points(g) {
+		if target.DistanceKm(p) <= km {
+			return true
 		}
 	}
+	return false
 }
 
 func intersect(a, b orb.Bound) (orb.Bound, bool) {
