@@ -47,7 +47,8 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		geodata.AnnotateBorderDistance(features, afg.Geometry)
 	}
 	start := time.Now()
-	if err := db.Import(ctx, *layer, features); err != nil {
+	// One transaction, in spatial order, with the store's bulk settings.
+	if err := db.ImportBatch(ctx, *layer, features); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
 	fmt.Fprintf(stdout, "imported %d features from %s into layer %s in %s\n", len(features), path, *layer, time.Since(start).Round(time.Millisecond))
