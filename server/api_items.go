@@ -27,16 +27,15 @@ func handleItems(store Store, links linker, rc *respCache) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		gz := rc != nil && gzipFlag(c.Request()) != ""
-		var key string
+		enc := gzipFlag(c.Request())
+		key := itemsKey(v, links.root(c), c.Param("layer"), c.QueryParams(), fm, enc)
 		if rc != nil {
 			c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-			key = itemsKey(v, links.root(c), c.Param("layer"), c.QueryParams(), fm, gz)
 		}
 		// Only valid requests are stored, so a hit needs no validation.
 		if rc != nil && fmErr == nil {
 			if res, ok := rc.get(v, key); ok {
-				if notModified(c, v, fm.Media) {
+				if notModifiedTag(c, v, res.etag) {
 					return nil
 				}
 				return res.write(c)
@@ -58,11 +57,12 @@ func handleItems(store Store, links linker, rc *respCache) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if notModified(c, v, fm.Media) {
+		etag := itemsETag(key)
+		if notModifiedTag(c, v, etag) {
 			return nil
 		}
-		r := itemsRender{store: store, layer: layer, q: q, fm: fm, download: download, version: v, gzip: gz,
-			links: newPageLinks(c, links, layer.ID, fm)}
+		r := itemsRender{store: store, layer: layer, q: q, fm: fm, download: download, version: v, etag: etag,
+			gzip: rc != nil && enc != "", links: newPageLinks(c, links, layer.ID, fm)}
 		var res *cachedResponse
 		if rc == nil {
 			res, err = r.render(ctx)
@@ -84,12 +84,17 @@ func handleItems(store Store, links linker, rc *respCache) echo.HandlerFunc {
 func onceEach(params url.Values) url.Values {
 	out := make(url.Values, len(params))
 	for k, vs := range params {
-		if len(vs) > 1 && !slices.ContainsFunc(vs, func(v string) bool { return v != vs[0] }) {
-			vs = vs[:1]
-		}
-		out[k] = vs
+		out[k] = onceValues(vs)
 	}
 	return out
+}
+
+// onceValues is one parameter's values as onceEach leaves them.
+func onceValues(vs []string) []string {
+	if len(vs) > 1 && !slices.ContainsFunc(vs, func(v string) bool { return v != vs[0] }) {
+		return vs[:1]
+	}
+	return vs
 }
 
 func parseDownload(s string) (bool, error) {

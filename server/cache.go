@@ -46,13 +46,21 @@ func gzipFlag(r *http.Request) string {
 // notModified sets the ETag, cache and version headers and reports whether
 // the client's copy is current, in which case it has answered 304.
 func notModified(c echo.Context, v geodata.Version, media string) bool {
-	etag := dataETag(c, v, media)
+	return notModifiedTag(c, v, dataETag(c, v, media))
+}
+
+// notModifiedTag is notModified for a response whose ETag is known.
+func notModifiedTag(c echo.Context, v geodata.Version, etag string) bool {
 	h := c.Response().Header()
 	h.Set("ETag", etag)
 	h.Set("X-Data-Version", string(v))
 	h.Set("Cache-Control", cacheRevalidate)
 	h.Add("Vary", "Accept")
-	for _, candidate := range strings.Split(c.Request().Header.Get("If-None-Match"), ",") {
+	inm := c.Request().Header.Get("If-None-Match")
+	if inm == "" {
+		return false
+	}
+	for _, candidate := range strings.Split(inm, ",") {
 		candidate = strings.TrimSpace(candidate)
 		if candidate == etag || candidate == "*" {
 			c.Response().WriteHeader(http.StatusNotModified)

@@ -21,17 +21,21 @@ const DefaultCacheBytes = 64 << 20
 const entryOverhead = 256
 
 // cachedResponse is an items response as it goes on the wire: the body,
-// already gzipped when encoding says so, and the headers that vary with it.
+// already gzipped when encoding says so, and the headers that vary with
+// it, made once so that a hit only copies them.
 type cachedResponse struct {
 	body        []byte
 	media       string
 	disposition string
 	// encoding is "gzip" or empty.
 	encoding string
+	etag     string
+	// length is len(body) in decimal, for Content-Length.
+	length string
 }
 
 func (r *cachedResponse) size(key string) int64 {
-	return int64(len(r.body)+len(key)+len(r.media)+len(r.disposition)) + entryOverhead
+	return int64(len(r.body)+len(key)+len(r.media)+len(r.disposition)+len(r.etag)+len(r.length)) + entryOverhead
 }
 
 type cacheEntry struct {

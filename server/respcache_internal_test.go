@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -112,65 +111,5 @@ func TestRespCacheFillAbandoned(t *testing.T) {
 	_, err := rc.fill(context.Background(), "v", "boom", func(context.Context) (*cachedResponse, error) { panic("boom") })
 	if err == nil || !strings.Contains(err.Error(), "panic: boom") {
 		t.Errorf("panicking computation: err = %v, want one naming the panic", err)
-	}
-}
-
-// slowVersions is a Store whose Version blocks until released and counts
-// the reads; each read returns the generation current when it began.
-type slowVersions struct {
-	Store
-	mu      sync.Mutex
-	gen     int
-	reads   int
-	release chan struct{}
-}
-
-func (s *slowVersions) Version(context.Context) (geodata.Version, error) {
-	s.mu.Lock()
-	s.reads++
-	v := geodata.Version(fmt.Sprint(s.gen))
-	s.mu.Unlock()
-	<-s.release
-	return v, nil
-}
-
-// TestVersionStoreShares checks that requests arriving during a read share
-// the next one, and never take the answer of a read that began before them.
-func TestVersionStoreShares(t *testing.T) {
-	slow := &slowVersions{release: make(chan struct{})}
-	vs := newVersionStore(slow)
-	first := make(chan geodata.Version)
-	go func() { v, _ := vs.Version(context.Background()); first <- v }()
-	for { // wait until the first read runs
-		slow.mu.Lock()
-		started := slow.reads == 1
-		slow.mu.Unlock()
-		if started {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
-	slow.mu.Lock()
-	slow.gen = 1 // new data, committed while the first read runs
-	slow.mu.Unlock()
-	const n = 10
-	later := make(chan geodata.Version, n)
-	for range n {
-		go func() { v, _ := vs.Version(context.Background()); later <- v }()
-	}
-	time.Sleep(20 * time.Millisecond) // let them queue behind the first read
-	close(slow.release)
-	if v := <-first; v != "0" {
-		t.Errorf("first read: version %s, want 0", v)
-	}
-	for range n {
-		if v := <-later; v != "1" {
-			t.Errorf("a request that came after new data got version %s, want 1", v)
-		}
-	}
-	slow.mu.Lock()
-	defer slow.mu.Unlock()
-	if slow.reads > 1+n/2 {
-		t.Errorf("%d requests during one read made %d reads, want them to share", n, slow.reads-1)
 	}
 }

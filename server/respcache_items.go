@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,17 +27,51 @@ const itemsRoute = "/api/collections/:layer/items"
 const gzipMinLength = 1024
 
 // itemsKey identifies an items response: everything its bytes depend on.
-// The query is canonical (sorted, repeats of one value folded as the
-// parser folds them) and without f, which the negotiated format replaces
-// in the body's links. root is in the key because links are absolute.
-func itemsKey(v geodata.Version, root, layer string, params url.Values, fm format.Format, gz bool) string {
-	p := onceEach(params)
-	delete(p, "f")
-	enc := ""
-	if gz {
-		enc = "gzip"
+// The query is canonical (sorted and encoded as url.Values.Encode does,
+// repeats of one value folded as onceEach folds them) and without f,
+// which the negotiated format replaces in the body's links. root is in
+// the key because links are absolute. enc is gzipFlag's answer: whether
+// the client takes gzip, so that the key, and the ETag made of it, tell
+// the two encodings apart even when the cache is off.
+func itemsKey(v geodata.Version, root, layer string, params url.Values, fm format.Format, enc string) string {
+	names := make([]string, 0, len(params))
+	for name := range params {
+		if name != "f" {
+			names = append(names, name)
+		}
 	}
-	return strings.Join([]string{string(v), root, layer, p.Encode(), fm.Name, enc}, "\x00")
+	slices.Sort(names)
+	var b strings.Builder
+	for _, s := range [...]string{string(v), root, layer} {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	sep := false
+	for _, name := range names {
+		for _, value := range onceValues(params[name]) {
+			if sep {
+				b.WriteByte('&')
+			}
+			sep = true
+			b.WriteString(url.QueryEscape(name))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(value))
+		}
+	}
+	for _, s := range [...]string{fm.Name, enc} {
+		b.WriteByte(0)
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// itemsETag returns the strong ETag of the response key identifies. The
+// key holds the data version and everything else the bytes depend on, so
+// the tag is known before any query runs, and a cached response carries
+// its own.
+func itemsETag(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
 
 // itemsRender is one items response to compute. It holds nothing of the
@@ -47,6 +84,7 @@ type itemsRender struct {
 	links    pageLinks
 	download bool
 	version  geodata.Version
+	etag     string
 	// gzip asks for the body compressed (when it is large enough).
 	gzip bool
 }
@@ -74,7 +112,7 @@ func (r itemsRender) render(ctx context.Context) (*cachedResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &cachedResponse{body: buf.Bytes(), media: r.fm.Media}
+	res := &cachedResponse{body: buf.Bytes(), media: r.fm.Media, etag: r.etag}
 	if r.download {
 		res.disposition = attachment(r.layer.ID, r.q, r.fm.Ext)
 	}
@@ -84,6 +122,7 @@ func (r itemsRender) render(ctx context.Context) (*cachedResponse, error) {
 		}
 		res.encoding = "gzip"
 	}
+	res.length = strconv.Itoa(len(res.body))
 	return res, nil
 }
 
@@ -116,7 +155,7 @@ func (res *cachedResponse) write(c echo.Context) error {
 	if res.encoding != "" {
 		h.Set(echo.HeaderContentEncoding, res.encoding)
 	}
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(res.body)))
+	h.Set(echo.HeaderContentLength, res.length)
 	c.Response().WriteHeader(http.StatusOK)
 	if c.Request().Method == http.MethodHead {
 		return nil

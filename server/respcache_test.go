@@ -247,3 +247,46 @@ func TestItemsZoom(t *testing.T) {
 		t.Errorf("zoom=0 changed a two-point line: %s -> %s", geom(full), geom(z0))
 	}
 }
+
+// TestItemsETag checks the ETag made from the cache key, with the cache on
+// and off: one tag for one response however its query is written, hit or
+// miss, and different tags for different bytes.
+func TestItemsETag(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  server.Config
+	}{{"cache on", server.Config{}}, {"cache off", server.Config{CacheBytes: -1}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := newCacheServer(t, tc.cfg, nil)
+			etag := func(target string, headers map[string]string) string {
+				rec := do(t, h, http.MethodGet, target, headers)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("GET %s: status = %d, want 200", target, rec.Code)
+				}
+				return rec.Header().Get("ETag")
+			}
+			const target = "/api/collections/incidents/items?category=attack&limit=50"
+			miss := etag(target, nil)
+			if !strings.HasPrefix(miss, `"`) || len(miss) < 10 {
+				t.Fatalf("GET %s: ETag = %q, want a strong one", target, miss)
+			}
+			same := []string{target, "/api/collections/incidents/items?limit=50&f=geojson&category=attack",
+				"/api/collections/incidents/items?limit=50&category=attack&category=attack"}
+			for _, s := range same {
+				if got := etag(s, nil); got != miss {
+					t.Errorf("GET %s: ETag = %s, want %s as for %s", s, got, miss, target)
+				}
+			}
+			different := map[string]map[string]string{
+				target:            gz,
+				target + "&f=csv": nil,
+				"/api/collections/incidents/items?limit=49&category=attack": nil,
+			}
+			for s, headers := range different {
+				if got := etag(s, headers); got == miss {
+					t.Errorf("GET %s (%v): ETag = %s, the same as %s without", s, headers, got, target)
+				}
+			}
+		})
+	}
+}

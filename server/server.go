@@ -61,8 +61,7 @@ func New(cfg Config, store Store, assets fs.FS, logger *slog.Logger) http.Handle
 		Skipper: func(c echo.Context) bool { return rc != nil && c.Path() == itemsRoute },
 	}))
 
-	// Every request reads the data version; concurrent ones share a read.
-	addRoutes(e, cfg, newVersionStore(store), assets, rc)
+	addRoutes(e, cfg, store, assets, rc)
 	return e
 }
 

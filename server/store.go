@@ -19,7 +19,9 @@ type Store interface {
 	Features(ctx context.Context, q geodata.Query) (geodata.Page, error)
 	// Feature returns one feature, or an error wrapping geodata.ErrNotFound.
 	Feature(ctx context.Context, layer, id string) (geodata.Feature, error)
-	// Version identifies the current state of all the data.
+	// Version identifies the current state of all the data. Every API
+	// request asks before anything else, a cache hit included, so it must
+	// be cheap: geodata/sqlite answers from memory while nothing changed.
 	Version(ctx context.Context) (geodata.Version, error)
 	// Clusters groups the features matching q (no paging, no proximity)
 	// into square grid cells cellDeg degrees a side, one Cluster per cell

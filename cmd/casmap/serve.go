@@ -72,13 +72,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Slow clients are cut off after this long without a whole request
 	// head (slowloris); tests shorten it to see that happen.
 	readHeader := fs.Duration("read-header-timeout", 5*time.Second, "how long a client may take to send a request's headers")
+	pprofAddr := fs.String("pprof", "", "serve Go profiles at this loopback address (for benchmarks)")
+	hideFlag(fs, "pprof")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if *pprofAddr != "" {
+		stop, err := servePprof(*pprofAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	logs := newLogBuffer(stderr)
+	defer logs.Close()
+	logger := slog.New(slog.NewTextHandler(logs, nil))
 	db, err := openSeeded(ctx, cfg.DB, logger)
 	if err != nil {
 		return err

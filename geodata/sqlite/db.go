@@ -42,6 +42,11 @@ type DB struct {
 	r *sql.DB // query-only connections for reads
 	// layers remembers Layers' answer for one generation of the data.
 	layers layerMemo
+	// version remembers the last Version read, and when to read again.
+	version versionWatch
+	// cellsMin is the layer size from which Clusters counts cell by cell:
+	// cellsMinFeatures, lowered by tests to check both ways agree.
+	cellsMin int
 }
 
 // Open opens the SQLite database at path, creating the file and its schema
@@ -80,7 +85,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, openError(path, err)
 	}
-	return &DB{w: w, r: r}, nil
+	return &DB{w: w, r: r, cellsMin: cellsMinFeatures, version: newVersionWatch(abs)}, nil
 }
 
 // Close closes both connection pools.

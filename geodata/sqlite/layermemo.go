@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
 )
 
 // layerMemo remembers the layers, with what their features say about them,
@@ -20,6 +21,9 @@ type layerMemo struct {
 	gen    int64
 	valid  bool
 	layers []geodata.Layer
+	// spans holds, by layer id, its features' largest bounding-box width
+	// and height.
+	spans map[string]orb.Point
 }
 
 const selectGeneration = `SELECT generation FROM meta WHERE id = 1`
@@ -33,20 +37,47 @@ func (m *layerMemo) get(ctx context.Context, r *sql.DB) ([]geodata.Layer, error)
 		return nil, err
 	}
 	defer tx.Rollback()
-	var gen int64
-	if err := tx.QueryRowContext(ctx, selectGeneration).Scan(&gen); err != nil {
-		return nil, err
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.valid || m.gen != gen {
-		layers, err := queryLayers(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
-		m.gen, m.valid, m.layers = gen, true, layers
+	if err := m.refresh(ctx, tx); err != nil {
+		return nil, err
 	}
 	return cloneLayers(m.layers), nil
+}
+
+// at returns one layer as the read transaction tx sees it, and its
+// features' largest bounding-box width and height, computing them in tx
+// when the generation moved on; tx then needs no second connection. ok
+// is false when there is no such layer.
+func (m *layerMemo) at(ctx context.Context, tx *sql.Tx, id string) (l geodata.Layer, span orb.Point, ok bool, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.refresh(ctx, tx); err != nil {
+		return geodata.Layer{}, orb.Point{}, false, err
+	}
+	for _, l := range m.layers {
+		if l.ID == id {
+			return l, m.spans[id], true, nil
+		}
+	}
+	return geodata.Layer{}, orb.Point{}, false, nil
+}
+
+// refresh brings the memo to the generation tx sees. The caller holds mu.
+func (m *layerMemo) refresh(ctx context.Context, tx *sql.Tx) error {
+	var gen int64
+	if err := tx.QueryRowContext(ctx, selectGeneration).Scan(&gen); err != nil {
+		return err
+	}
+	if m.valid && m.gen == gen {
+		return nil
+	}
+	layers, spans, err := queryLayers(ctx, tx)
+	if err != nil {
+		return err
+	}
+	m.gen, m.valid, m.layers, m.spans = gen, true, layers, spans
+	return nil
 }
 
 // cloneLayers copies layers deep enough that a caller's changes do not

@@ -21,11 +21,13 @@ type queryer interface {
 }
 
 // layerSelect reads a layer with what its features say about it: how many,
-// where and when. The aggregates are NULL for a layer with no features.
+// where and when, and the widest and tallest bounding box, which bound
+// how far from a bbox the centre of a feature in it can lie. The
+// aggregates are NULL for a layer with no features.
 const layerSelect = `SELECT l.id, l.title, l.description, l.geometry_kind, l.style,
 	l.attribution, l.license, l.queryables, l.updated,
 	count(f.rid), min(f.minx), min(f.miny), max(f.maxx), max(f.maxy),
-	min(f.t_start), max(f.t_end)
+	min(f.t_start), max(f.t_end), max(f.maxx - f.minx), max(f.maxy - f.miny)
 FROM layers AS l LEFT JOIN features AS f ON f.layer = l.id`
 
 const selectLayers = layerSelect + ` GROUP BY l.id ORDER BY l.id`
@@ -55,49 +57,54 @@ func (db *DB) Layer(ctx context.Context, id string) (geodata.Layer, error) {
 	return geodata.Layer{}, geodata.NotFoundf("layer %q does not exist", id)
 }
 
-// queryLayers runs selectLayers.
-func queryLayers(ctx context.Context, q queryer) ([]geodata.Layer, error) {
+// queryLayers runs selectLayers. It returns the layers, and by layer id
+// the largest width and height of a feature's bounding box.
+func queryLayers(ctx context.Context, q queryer) ([]geodata.Layer, map[string]orb.Point, error) {
 	rows, err := q.QueryContext(ctx, selectLayers)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	var out []geodata.Layer
+	spans := map[string]orb.Point{}
 	for rows.Next() {
-		l, err := scanLayer(rows)
+		l, span, err := scanLayer(rows)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, l)
+		spans[l.ID] = span
 	}
-	return out, rows.Err()
+	return out, spans, rows.Err()
 }
 
-// scanLayer reads one row of layerSelect.
-func scanLayer(s interface{ Scan(...any) error }) (geodata.Layer, error) {
+// scanLayer reads one row of layerSelect: the layer and its features'
+// largest bounding-box width and height.
+func scanLayer(s interface{ Scan(...any) error }) (geodata.Layer, orb.Point, error) {
 	var (
 		l                      geodata.Layer
 		style, queryables, upd string
 		minx, miny, maxx, maxy sql.NullFloat64
 		start, end             sql.NullInt64
+		spanX, spanY           sql.NullFloat64
 	)
 	if err := s.Scan(&l.ID, &l.Title, &l.Description, &l.GeometryKind, &style,
 		&l.Attribution, &l.License, &queryables, &upd,
-		&l.Count, &minx, &miny, &maxx, &maxy, &start, &end); err != nil {
-		return geodata.Layer{}, err
+		&l.Count, &minx, &miny, &maxx, &maxy, &start, &end, &spanX, &spanY); err != nil {
+		return geodata.Layer{}, orb.Point{}, err
 	}
 	if err := json.Unmarshal([]byte(style), &l.Style); err != nil {
-		return geodata.Layer{}, fmt.Errorf("layer %s style: %w", l.ID, err)
+		return geodata.Layer{}, orb.Point{}, fmt.Errorf("layer %s style: %w", l.ID, err)
 	}
 	if err := json.Unmarshal([]byte(queryables), &l.Queryables); err != nil {
-		return geodata.Layer{}, fmt.Errorf("layer %s queryables: %w", l.ID, err)
+		return geodata.Layer{}, orb.Point{}, fmt.Errorf("layer %s queryables: %w", l.ID, err)
 	}
 	if len(l.Queryables) == 0 {
 		l.Queryables = nil
 	}
 	t, err := time.Parse(time.RFC3339, upd)
 	if err != nil {
-		return geodata.Layer{}, fmt.Errorf("layer %s updated: %w", l.ID, err)
+		return geodata.Layer{}, orb.Point{}, fmt.Errorf("layer %s updated: %w", l.ID, err)
 	}
 	l.Updated = t
 	if minx.Valid {
@@ -112,7 +119,7 @@ func scanLayer(s interface{ Scan(...any) error }) (geodata.Layer, error) {
 			End:   time.Unix(end.Int64, 0).UTC(),
 		}
 	}
-	return l, nil
+	return l, orb.Point{spanX.Float64, spanY.Float64}, nil
 }
 
 const (

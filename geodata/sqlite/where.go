@@ -34,6 +34,13 @@ AND f.maxx >= ? AND f.minx <= ? AND f.maxy >= ? AND f.miny <= ?`
 	WHERE j.type NOT IN ('object', 'array', 'null')
 	AND (CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(j.value AS TEXT) END = ?
 		OR (j.type IN ('integer', 'real') AND j.value = ?)))`
+	// wherePropCategory is wherePropEquals for the category property, read
+	// first from the generated category column, which holds it when it is
+	// a string and is NULL otherwise. A string matches exactly when it
+	// equals the value, so the JSON is parsed only for the rare feature
+	// whose category is a number, a list or missing, and the clusters
+	// index, which holds the column, answers without reading the row.
+	wherePropCategory = `(f.category = ? OR (f.category IS NULL AND ` + wherePropEquals + `))`
 )
 
 // where is a WHERE clause under construction: conditions joined by AND,
@@ -83,6 +90,12 @@ func buildWhere(q geodata.Query, num int64) *where {
 	} else {
 		w.add(whereLayer, q.Layer)
 	}
+	w.addFilters(q)
+	return w
+}
+
+// addFilters adds the time and property filters of q: all but where.
+func (w *where) addFilters(q geodata.Query) {
 	if iv := q.Interval; iv != nil {
 		w.add(whereDated)
 		if !iv.Start.IsZero() {
@@ -100,10 +113,16 @@ func buildWhere(q geodata.Query, num int64) *where {
 	sort.Strings(names)
 	for _, name := range names {
 		v := q.Props[name]
+		if name == categoryProp {
+			w.add(wherePropCategory, v, name, v, numberOrNil(v))
+			continue
+		}
 		w.add(wherePropEquals, name, v, numberOrNil(v))
 	}
-	return w
 }
+
+// categoryProp is the property the generated category column holds.
+const categoryProp = "category"
 
 // validPropName reports whether name matches ^[a-z_][a-z0-9_]{0,40}$, the
 // only names that go into a JSON path.

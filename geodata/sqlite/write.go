@@ -79,7 +79,7 @@ func (db *DB) Seed(ctx context.Context, data []geodata.LayerData, force bool) (b
 	if err := bump(ctx, tx); err != nil {
 		return false, fmt.Errorf("sqlite: seed: %w", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return false, fmt.Errorf("sqlite: seed: %w", err)
 	}
 	return true, nil
@@ -146,7 +146,7 @@ func (db *DB) Import(ctx context.Context, layer string, features []geodata.Featu
 	if err := touchAndBump(ctx, tx, layer); err != nil {
 		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
 	}
 	return nil
@@ -178,7 +178,7 @@ func (db *DB) Delete(ctx context.Context, layer, id string) error {
 	if err := touchAndBump(ctx, tx, layer); err != nil {
 		return fmt.Errorf("sqlite: delete %s/%s: %w", layer, id, err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fmt.Errorf("sqlite: delete %s/%s: %w", layer, id, err)
 	}
 	return nil

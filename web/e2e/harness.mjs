@@ -41,9 +41,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * startServer runs `casmap serve` on a free port with a database in a new
  * temp dir and waits (up to 20 s) for GET /healthz to answer 200.
+ * prepare(bin, db), if given, runs first, to fill the database.
  * It returns {url, stop, log}.
  */
-export async function startServer() {
+export async function startServer({ prepare = null } = {}) {
   const bin = process.env.CASMAP_BIN || path.join(REPO, 'bin/casmap');
   if (!existsSync(bin)) {
     throw new Error(`casmap binary not found at ${bin}: run \`npm run build && go build -o bin/casmap ./cmd/casmap\` or set CASMAP_BIN`);
@@ -52,6 +53,7 @@ export async function startServer() {
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
   const log = [];
+  if (prepare) await prepare(bin, path.join(dir, 'casmap.db'));
   const child = spawn(bin, ['serve', '--addr', addr, '--db', path.join(dir, 'casmap.db')], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CASMAP_ADDR: '', CASMAP_DB: '' },
@@ -187,12 +189,12 @@ export async function clickableIncident(page) {
  * so a missing binary or browser fails each test with its message rather
  * than cancelling them.
  */
-export function useCasmap() {
+export function useCasmap(serverOptions = {}) {
   const app = { server: null, browser: null, cols: null };
   let error = null;
   before(async () => {
     try {
-      app.server = await startServer();
+      app.server = await startServer(serverOptions);
       app.browser = await launchBrowser();
       app.cols = await collections(app.server.url);
     } catch (err) {

@@ -60,13 +60,18 @@ export function bboxParam({ west, south, east, north }) {
 }
 
 /** itemsPath is the items URL of a layer with the given query parameters. */
-export function itemsPath(base, id, params = {}) {
+export function itemsPath(base, id, params = {}, resource = 'items') {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   }
   const qs = q.toString();
-  return `${base}/collections/${encodeURIComponent(id)}/items${qs ? `?${qs}` : ''}`;
+  return `${base}/collections/${encodeURIComponent(id)}/${resource}${qs ? `?${qs}` : ''}`;
+}
+
+/** isAbort reports whether err is a request cancelled through its AbortSignal. */
+export function isAbort(err) {
+  return Boolean(err) && err.name === 'AbortError';
 }
 
 async function problemOf(res) {
@@ -86,11 +91,14 @@ async function problemOf(res) {
  * the missing piece.
  */
 export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(...a) } = {}) {
-  async function getJSON(url, what) {
+  // getJSON fetches url; a request aborted through signal rejects with
+  // its AbortError and is not reported, as nobody waits for it any more.
+  async function getJSON(url, what, signal = undefined) {
     let res;
     try {
-      res = await fetchImpl(url, { headers: { Accept: 'application/geo+json, application/json' } });
+      res = await fetchImpl(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
     } catch (err) {
+      if (isAbort(err)) throw err;
       throw report(new ApiError(`Could not load ${what}: the server did not answer.`, { url }));
     }
     if (!res.ok) {
@@ -100,7 +108,8 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
     }
     try {
       return await res.json();
-    } catch {
+    } catch (err) {
+      if (isAbort(err)) throw err;
       throw report(new ApiError(`Could not load ${what}: the server sent something that is not JSON.`, { status: res.status, url }));
     }
   }
@@ -138,6 +147,20 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
         url = next && body.features.length > 0 ? sameOrigin(next.href) : null;
       }
       return { type: 'FeatureCollection', features };
+    },
+    /**
+     * view loads what a large layer shows in one view: its clusters
+     * (kind 'clusters', params with zoom) or one page of its items (kind
+     * 'items', params with limit), with bbox and filters in params. Abort
+     * signal when the view moves on.
+     */
+    async view(id, kind, params, signal) {
+      const url = itemsPath(base, id, params, kind === 'clusters' ? 'clusters' : 'items');
+      const body = await getJSON(url, `the incidents in view`, signal);
+      if (!body || !Array.isArray(body.features)) {
+        throw report(new ApiError('Could not load the incidents in view: unexpected answer from the server.', { url }));
+      }
+      return body;
     },
     /** downloadPath is the URL of a layer's download (GeoJSON unless params.f says) with filters. */
     downloadPath(id, params = {}) {

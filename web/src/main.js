@@ -4,6 +4,7 @@
 import L from 'leaflet';
 import { bboxParam, createApi, createBanner } from './api.js';
 import { createDataLayer, titleOf } from './layers.js';
+import { createScaleLayer, isLarge } from './scale-layer.js';
 import { LayerPanel } from './control-layers.js';
 import { createIncidentFilters } from './control-filters.js';
 import { createDetails } from './details.js';
@@ -181,9 +182,10 @@ async function boot() {
     const inc = layers.get('incidents');
     if (!inc) return;
     let near = null;
-    filters.setBusy(Boolean(state.filter.near));
+    // A large layer asks the server with near itself, view by view.
+    filters.setBusy(Boolean(state.filter.near) && !inc.loadsItself);
     try {
-      near = await nearSet(state.filter);
+      if (!inc.loadsItself) near = await nearSet(state.filter);
     } catch {
       // The banner says what failed; show the other filters' result.
     }
@@ -191,6 +193,13 @@ async function boot() {
     filters.setBusy(false);
     inc.setFilter(state.filter, near);
     filters.setAllowed(near);
+    // A large layer reports its counts when its view loads (showCounts).
+    if (inc.loadsItself) {
+      panel.setDownload('incidents', api.downloadPath('incidents', toQuery(state.filter)), !isEmpty(state.filter));
+      downloadView.setHref(viewHref);
+      mapEl.dataset.filtered = String(run);
+      return;
+    }
     const shown = inc.shownCount();
     panel.setCount('incidents', shown, inc.totalCount());
     panel.setDownload('incidents', api.downloadPath('incidents', toQuery(state.filter)), !isEmpty(state.filter));
@@ -221,8 +230,19 @@ async function boot() {
     return;
   }
 
+  // showCounts shows what a large layer's view holds: its numberMatched.
+  const showCounts = (id, { shown, total, categories }) => {
+    panel.setCount(id, shown, total);
+    if (id !== 'incidents') return;
+    filters.setSummary(shown, total, state.filter);
+    filters.setCategoryCounts(categories);
+    summary.update({ text: `${filters.describe(state.filter)}: ${shown} in view`, asOf: asOfDay(state.filter) });
+  };
   for (const c of collections) {
-    layers.set(c.id, createDataLayer(map, c, { onSelect: (layerId, fid) => select(layerId, fid) }));
+    const onSelect = (layerId, fid) => select(layerId, fid);
+    layers.set(c.id, isLarge(c)
+      ? createScaleLayer(map, c, { api, onSelect, onCounts: (n) => showCounts(c.id, n) })
+      : createDataLayer(map, c, { onSelect }));
   }
   const visibleAtStart = (id) => (initial.layers ? initial.layers.includes(id) : true);
 
@@ -266,7 +286,8 @@ async function boot() {
   const loads = collections.map(async (c) => {
     const layer = layers.get(c.id);
     try {
-      const fc = await api.items(c);
+      // A large layer loads per view (start), not whole.
+      const fc = layer.loadsItself ? { type: 'FeatureCollection', features: [] } : await api.items(c);
       layer.setData(fc);
       if (c.id === 'incidents') {
         filters.setData(fc.features);
@@ -275,6 +296,7 @@ async function boot() {
         layer.setAsOf(asOfDay(state.filter));
         panel.setCount(c.id, layer.shownCount(), layer.totalCount());
       }
+      if (layer.loadsItself) await layer.start();
       if (visibleAtStart(c.id)) layer.show();
       searchEntries.set(c.id, fc.features.map((f) => indexEntry(c, f, titleOf(f))));
       search.setEntries(LAYER_ORDER.concat([...searchEntries.keys()]).flatMap((id, i, all) => (

@@ -1,0 +1,76 @@
+// The map at scale: with 50,000 synthetic incidents (casmap gen) the page
+// must not load the layer whole. Zoomed out it draws the server's clusters,
+// whose counts add up to what the panel says; zoomed into a city it draws
+// single incidents, a bounded page of them per view.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { eventually, gotoMap, incidentCount, openPage, useCasmap } from './harness.mjs';
+
+const GENERATED = 50000;
+const VIEW_LIMIT = 5000;
+
+const gen = (bin, db) => promisify(execFile)(bin, ['gen', '--incidents', String(GENERATED), '--db', db], { timeout: 120_000 });
+
+// clusterCounts returns the counts of the cluster markers drawn.
+function clusterCounts(page) {
+  return page.locator('.leaflet-incidents-pane path.casmap-scale-cluster')
+    .evaluateAll((paths) => paths.map((p) => Number(p.dataset.count)));
+}
+
+// incidentRequests returns the items and clusters requests for incidents.
+function incidentRequests(requests) {
+  return requests.map((u) => new URL(u)).filter((u) => /^\/api\/collections\/incidents\/(items|clusters)$/.test(u.pathname));
+}
+
+describe('map at scale', () => {
+  const app = useCasmap({ prepare: gen });
+
+  test('clusters when zoomed out, single incidents in a city, never the whole layer', async () => {
+    const { server, browser, cols } = app();
+    assert.ok(cols.get('incidents').itemCount > GENERATED, `incidents: ${cols.get('incidents').itemCount}`);
+    const { page, check, context, requests } = await openPage(browser);
+    const started = Date.now();
+    await gotoMap(page, server.url);
+    const readyMs = Date.now() - started;
+
+    const counts = await clusterCounts(page);
+    assert.ok(counts.length > 0, 'cluster markers are drawn');
+    const sum = counts.reduce((a, b) => a + b, 0);
+    assert.equal(await incidentCount(page), String(sum), 'the panel shows the count the clusters add up to');
+    assert.equal(await page.locator('.leaflet-incidents-pane path.casmap-incident').count(), 0, 'no single incidents');
+    const label = await page.locator('.casmap-scale-label').first().textContent();
+    assert.match(label, /^\d+$/, 'a cluster is labelled with its count');
+
+    await page.locator('.leaflet-incidents-pane path.casmap-scale-cluster').first().click({ force: true });
+    const details = page.locator('.casmap-scale-details');
+    await details.waitFor({ state: 'visible' });
+    assert.match(await details.textContent(), /\d+ incidents.*: \d+/s, 'a cluster shows its categories');
+
+    // Into Kabul: zoom 12, below which clusters end.
+    await page.evaluate(() => { window.location.hash = '#map=12/34.53/69.17'; });
+    const mode = () => page.locator('#map').getAttribute('data-scale-mode');
+    assert.equal(await eventually(mode, 'items', 10_000), 'items', 'single incidents at zoom 12');
+    const singles = await page.locator('.leaflet-incidents-pane path.casmap-incident').count();
+    assert.ok(singles > 0 && singles <= VIEW_LIMIT, `single incidents drawn: ${singles}`);
+    assert.equal(await page.locator('.leaflet-incidents-pane path.casmap-scale-cluster').count(), 0, 'no clusters');
+    const notice = page.locator('.casmap-scale-notice');
+    const shown = Number(await incidentCount(page));
+    assert.equal(await notice.isVisible(), shown > singles, `notice shown when ${shown} match and ${singles} are drawn`);
+
+    const loads = incidentRequests(requests);
+    assert.ok(loads.some((u) => u.pathname.endsWith('/clusters')), 'clusters were asked for');
+    for (const u of loads) {
+      assert.ok(u.searchParams.has('bbox'), `${u.pathname}${u.search}: has a bbox`);
+      if (u.pathname.endsWith('/items')) {
+        const limit = Number(u.searchParams.get('limit'));
+        assert.ok(limit > 0 && limit <= VIEW_LIMIT, `${u.search}: limit ${limit} <= ${VIEW_LIMIT}`);
+      }
+    }
+    const bytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((n, e) => n + e.transferSize, 0));
+    console.log(`scale: ${cols.get('incidents').itemCount} incidents, map ready in ${readyMs} ms, ${counts.length} clusters, ${bytes} bytes transferred in all`);
+    check();
+    await context.close();
+  });
+});
