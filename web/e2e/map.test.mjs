@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  LAYERS, REPO, clickableIncident, drawnCount, gotoMap, openPage, settledCount, useCasmap,
+  LAYERS, REPO, clickableIncident, drawnCount, eventually, gotoMap, openPage, settledCount, useCasmap,
 } from './harness.mjs';
 
 describe('map page', () => {
@@ -39,6 +39,50 @@ describe('map page', () => {
     for (const id of LAYERS) {
       if (cols.get(id).attribution) assert.ok(attribution.includes(cols.get(id).attribution), `attribution shows ${id}`);
     }
+    check();
+    await context.close();
+  });
+
+  test('borders and GBAO load simplified for the zoom, finer on zooming in, never on zooming out', async () => {
+    setup();
+    const { page, check, context, requests } = await openPage(browser);
+    await gotoMap(page, server.url);
+    const hashZoom = () => page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('map').split('/')[0]));
+    const loads = (id) => requests.map((u) => new URL(u)).filter((u) => u.pathname === `/api/collections/${id}/items`);
+    const start = await hashZoom();
+    for (const id of ['borders', 'gbao']) {
+      const first = loads(id);
+      assert.equal(first.length, 1, `${id}: loaded once`);
+      assert.equal(first[0].searchParams.get('zoom'), String(Math.round(start)), `${id}: first load at zoom ${start}`);
+    }
+    for (const id of ['incidents', 'places', 'tapi', 'railways']) {
+      assert.ok(loads(id).every((u) => !u.searchParams.has('zoom')), `${id}: loaded without zoom`);
+    }
+    const drawn = await drawnCount(page, 'borders');
+    const count = await page.locator('.layer-row[data-layer="borders"] .layer-count').textContent();
+
+    const zoomIn = page.locator('.leaflet-control-zoom-in');
+    for (let i = 0; i < 3; i++) {
+      const before = await hashZoom();
+      await zoomIn.click();
+      await page.waitForFunction((z) => Number(new URLSearchParams(location.hash.slice(1)).get('map').split('/')[0]) > z, before);
+    }
+    const zoomed = await hashZoom();
+    assert.equal(zoomed, start + 3, 'zoomed in three levels');
+    const want = String(Math.round(zoomed));
+    for (const id of ['borders', 'gbao']) {
+      const got = await eventually(() => loads(id).some((u) => u.searchParams.get('zoom') === want), true);
+      assert.ok(got, `${id}: loaded again at zoom ${want} (${loads(id).map((u) => u.search).join(', ')})`);
+    }
+    await page.waitForTimeout(500);
+    assert.equal(await drawnCount(page, 'borders'), drawn, 'the same borders drawn');
+    assert.equal(await page.locator('.layer-row[data-layer="borders"] .layer-count').textContent(), count, 'the same count');
+
+    // Zooming out keeps the finer data.
+    const n = loads('borders').length;
+    await page.locator('.leaflet-control-zoom-out').click();
+    await page.waitForTimeout(800);
+    assert.equal(loads('borders').length, n, 'no load on zooming out');
     check();
     await context.close();
   });

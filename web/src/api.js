@@ -131,14 +131,16 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
     },
     /**
      * items loads all of a layer's features as one FeatureCollection,
-     * following rel=next links if the server pages them.
+     * following rel=next links if the server pages them. zoom (line and
+     * polygon layers only) has the server simplify geometries for that
+     * zoom; abort signal when the answer is no longer wanted.
      */
-    async items(collection) {
+    async items(collection, { zoom = undefined, signal = undefined } = {}) {
       const what = `the layer “${collection.title || collection.id}”`;
-      let url = itemsPath(base, collection.id, { limit: 10000 });
+      let url = itemsPath(base, collection.id, { limit: 10000, zoom });
       const features = [];
       for (let page = 0; url && page < MAX_PAGES; page++) {
-        const body = await getJSON(url, what);
+        const body = await getJSON(url, what, signal);
         if (!body || !Array.isArray(body.features)) {
           throw report(new ApiError(`Could not load ${what}: unexpected answer from the server.`, { url }));
         }

@@ -16,6 +16,7 @@ import { asOfDay } from './status.js';
 import { createStatusLegend } from './control-status.js';
 import { createDownloadView } from './control-download-view.js';
 import { ViewSummary } from './control-summary.js';
+import { detailFor, refetchDetail, simplifies, zoomParam } from './detail-zoom.js';
 
 /** REGION is Afghanistan and the five Central Asian states. */
 const REGION = L.latLngBounds([29, 52], [48, 81]);
@@ -138,7 +139,48 @@ async function boot() {
     if (on) layer.show();
     else layer.hide();
     panel.setChecked(id, on);
+    if (on) scheduleDetail();
   }
+
+  // Borders and GBAO come simplified for the zoom they were fetched at
+  // (detail, per layer id); zooming in past it fetches a visible one again
+  // in more detail and swaps its geometries in. Zooming out never does.
+  const detail = new Map();
+  const refining = new Map();
+  let detailTimer = 0;
+  function refineDetail() {
+    for (const [id, fetchedAt] of detail) {
+      const layer = layers.get(id);
+      const need = layer.isVisible() ? refetchDetail(fetchedAt, map.getZoom()) : null;
+      const pending = refining.get(id);
+      if (pending && pending.detail === need) continue;
+      // What is in flight is for another zoom: nobody waits for it.
+      if (pending) {
+        pending.abort();
+        refining.delete(id);
+      }
+      if (need === null) continue;
+      const ctl = new AbortController();
+      ctl.detail = need;
+      refining.set(id, ctl);
+      api.items(layer.collection, { zoom: zoomParam(need), signal: ctl.signal }).then((fc) => {
+        if (refining.get(id) !== ctl) return;
+        detail.set(id, need);
+        // Same features, finer geometries: styles, handlers and the
+        // selection are made again by setData; the counts stay.
+        layer.setData(fc);
+      }).catch(() => {
+        // Aborted, or the banner says what failed: the coarser data stays.
+      }).finally(() => {
+        if (refining.get(id) === ctl) refining.delete(id);
+      });
+    }
+  }
+  function scheduleDetail() {
+    clearTimeout(detailTimer);
+    detailTimer = setTimeout(refineDetail, 250);
+  }
+  map.on('zoomend', scheduleDetail);
 
   // The ids near what the proximity filter names, per "near|km": the
   // server computes them once; the other filters apply here.
@@ -287,7 +329,15 @@ async function boot() {
     const layer = layers.get(c.id);
     try {
       // A large layer loads per view (start), not whole.
-      const fc = layer.loadsItself ? { type: 'FeatureCollection', features: [] } : await api.items(c);
+      // Polygon layers come simplified for the view's zoom (set above).
+      const at = simplifies(c) ? detailFor(map.getZoom()) : null;
+      let fc;
+      if (layer.loadsItself) fc = { type: 'FeatureCollection', features: [] };
+      else if (at === null) fc = await api.items(c);
+      else {
+        fc = await api.items(c, { zoom: zoomParam(at) });
+        detail.set(c.id, at);
+      }
       layer.setData(fc);
       if (c.id === 'incidents') {
         filters.setData(fc.features);
@@ -306,6 +356,8 @@ async function boot() {
     }
   });
   await Promise.all(loads);
+  // The view may have zoomed in while the layers loaded.
+  scheduleDetail();
 
   if (initial.sel) select(initial.sel.layer, initial.sel.id, { push: false, reveal: !initial.view, focus: false });
 
