@@ -240,7 +240,7 @@ const GBAO_SOURCES = [
     title: 'Gorno-Badakhshan Autonomous Region',
     publisher: 'Wikipedia',
     url: 'https://en.wikipedia.org/wiki/Gorno-Badakhshan_Autonomous_Region',
-    date: null,
+    accessed: '2026-11-28', // an undated reference page: when it was read
   },
 ];
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -218,25 +219,39 @@ func orientationName(o orb.Orientation) string {
 	return "clockwise"
 }
 
-func checkSources(t *testing.T, name string, v any) {
+// checkSources requires a non-empty list of sources, each with a title,
+// a publisher, an http(s) URL, and an ISO 8601 date (a year or month is
+// allowed where that is all the source gives) or, for an undated page,
+// the ISO date it was read ("accessed").
+func checkSources(t *testing.T, what string, v any) {
 	t.Helper()
-	list, ok := v.([]any)
-	if !ok || len(list) == 0 {
-		t.Errorf("%s: sources must be a non-empty list", name)
-		return
+	list, _ := v.([]any)
+	if len(list) == 0 {
+		t.Errorf("%s: sources must be a non-empty list", what)
 	}
 	for i, item := range list {
-		src, _ := item.(map[string]any)
-		title, _ := src["title"].(string)
-		url, _ := src["url"].(string)
-		if strings.TrimSpace(title) == "" {
-			t.Errorf("%s: source %d has no title", name, i+1)
+		s, _ := item.(map[string]any)
+		title, _ := s["title"].(string)
+		publisher, _ := s["publisher"].(string)
+		url, _ := s["url"].(string)
+		date, _ := s["date"].(string)
+		accessed, _ := s["accessed"].(string)
+		if strings.TrimSpace(title) == "" || strings.TrimSpace(publisher) == "" {
+			t.Errorf("%s: source %d needs a title and a publisher", what, i+1)
 		}
 		if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
-			t.Errorf("%s: source %d url %q does not start with https:// or http://", name, i+1, url)
+			t.Errorf("%s: source %d url %q is not an http(s) URL", what, i+1, url)
+		}
+		switch {
+		case date != "" && !isoPartialDate.MatchString(date):
+			t.Errorf("%s: source %d date %q is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)", what, i+1, date)
+		case date == "" && !isoDate.MatchString(accessed):
+			t.Errorf("%s: source %d has no date and no accessed date (YYYY-MM-DD)", what, i+1)
 		}
 	}
 }
+
+var isoPartialDate = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
 
 var wholeCountries = []string{"afg", "tjk", "uzb", "tkm", "kgz", "kaz", "pak", "irn"}
 
@@ -317,7 +332,7 @@ func TestGBAOInsideTajikistan(t *testing.T) {
 					inside++
 					continue
 				}
-				d := distanceToBoundaryKm(tjk, pt)
+				d := geodata.DistanceKm(tjk, pt)
 				if d <= gbaoToleranceKm {
 					inside++
 				}
@@ -348,100 +363,4 @@ func TestGBAOInsideTajikistan(t *testing.T) {
 			t.Errorf("gbao: %s is missing", key)
 		}
 	}
-}
-
-var placeKinds = map[string]bool{"capital": true, "city": true, "town": true, "crossing": true, "field": true}
-
-func TestPlaces(t *testing.T) {
-	_, borders := loadLayer(t, "borders.geojson")
-	features, byID := loadLayer(t, "places.geojson")
-	country := func(iso string) (orb.MultiPolygon, bool) {
-		f := borders[strings.ToLower(iso)]
-		if f == nil {
-			return nil, false
-		}
-		mp, ok := f.Geometry.(orb.MultiPolygon)
-		return mp, ok
-	}
-	for _, f := range features {
-		id := f.ID.(string)
-		name := fmt.Sprintf("places feature %q", id)
-		pt, ok := f.Geometry.(orb.Point)
-		if !ok {
-			t.Errorf("%s: geometry is a %s, want Point", name, f.Geometry.GeoJSONType())
-			continue
-		}
-		for _, key := range []string{"name", "name_ru", "name_local"} {
-			if s, _ := f.Properties[key].(string); strings.TrimSpace(s) == "" {
-				t.Errorf("%s: %s is missing", name, key)
-			}
-		}
-		kind, _ := f.Properties["kind"].(string)
-		if !placeKinds[kind] {
-			t.Errorf("%s: kind %q is not one of capital, city, town, crossing, field", name, kind)
-		}
-		iso, _ := f.Properties["country"].(string)
-		home, ok := country(iso)
-		if !ok {
-			t.Errorf("%s: country %q is not a country of the borders layer", name, iso)
-			continue
-		}
-		if kind != "crossing" {
-			if !planar.MultiPolygonContains(home, pt) {
-				t.Errorf("%s: point %v is not inside %s (%.1f km from its border)", name, pt, iso, distanceToBoundaryKm(home, pt))
-			}
-			continue
-		}
-		// A crossing sits on the border: within crossingToleranceKm of the
-		// outline of each of its two countries, and not deep inside a third.
-		list, _ := f.Properties["countries"].([]any)
-		if len(list) != 2 || (list[0] != iso && list[1] != iso) {
-			t.Errorf("%s: countries must list the two countries, %s among them; got %v", name, iso, list)
-			continue
-		}
-		if d := distanceToBoundaryKm(home, pt); !planar.MultiPolygonContains(home, pt) && d > crossingToleranceKm {
-			t.Errorf("%s: point %v is %.1f km outside %s", name, pt, d, iso)
-		}
-		for _, c := range list {
-			cc, _ := c.(string)
-			mp, ok := country(cc)
-			if !ok {
-				t.Errorf("%s: country %q is not a country of the borders layer", name, cc)
-				continue
-			}
-			if d := distanceToBoundaryKm(mp, pt); d > crossingToleranceKm {
-				t.Errorf("%s: point %v is %.1f km from the border of %s (allowed %.0f km)", name, pt, d, cc, crossingToleranceKm)
-			}
-		}
-	}
-	for _, id := range []string{"kabul", "dushanbe", "tashkent", "ashgabat", "bishkek", "astana", "islamabad", "tehran",
-		"termez", "mazar-i-sharif", "khorog", "crossing-hairatan-termez"} {
-		if byID[id] == nil {
-			t.Errorf("places: %q is missing", id)
-		}
-	}
-}
-
-// distanceToBoundaryKm is the distance from pt to the nearest edge of any
-// ring of mp. It measures on a local equirectangular projection centred on
-// pt (longitude scaled by cos(latitude)), which over the few kilometres
-// that matter here is accurate to well under 1%.
-func distanceToBoundaryKm(mp orb.MultiPolygon, pt orb.Point) float64 {
-	const kmPerDegree = 111.195 // mean Earth radius 6371.0 km × π/180
-	scale := math.Cos(pt[1] * math.Pi / 180)
-	project := func(p orb.Point) orb.Point {
-		return orb.Point{(p[0] - pt[0]) * scale * kmPerDegree, (p[1] - pt[1]) * kmPerDegree}
-	}
-	best := math.Inf(1)
-	for _, p := range mp {
-		for _, r := range p {
-			for i := 1; i < len(r); i++ {
-				d := planar.DistanceFromSegment(project(r[i-1]), project(r[i]), orb.Point{})
-				if d < best {
-					best = d
-				}
-			}
-		}
-	}
-	return best
 }

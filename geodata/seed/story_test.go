@@ -94,27 +94,9 @@ func storyShapes(t *testing.T) (map[string]orb.MultiPolygon, orb.Bound) {
 	return shapes, window
 }
 
-// storyDistanceKm is the distance from p to the nearest border line of mp, on a
-// local equirectangular projection (good enough at the kilometre scale).
-func storyDistanceKm(mp orb.MultiPolygon, p orb.Point) float64 {
-	kx := 111.32 * math.Cos(p[1]*math.Pi/180)
-	const ky = 110.57
-	best := math.Inf(1)
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for i := 1; i < len(ring); i++ {
-				a := orb.Point{(ring[i-1][0] - p[0]) * kx, (ring[i-1][1] - p[1]) * ky}
-				b := orb.Point{(ring[i][0] - p[0]) * kx, (ring[i][1] - p[1]) * ky}
-				best = math.Min(best, planar.DistanceFromSegment(a, b, orb.Point{}))
-			}
-		}
-	}
-	return best
-}
-
 // storyWithin reports whether p is inside mp or no farther than tolKm from it.
 func storyWithin(mp orb.MultiPolygon, p orb.Point, tolKm float64) bool {
-	return planar.MultiPolygonContains(mp, p) || storyDistanceKm(mp, p) <= tolKm
+	return planar.MultiPolygonContains(mp, p) || geodata.DistanceKm(mp, p) <= tolKm
 }
 
 func TestStoryIncidents(t *testing.T) {
@@ -131,7 +113,7 @@ func TestStoryIncidents(t *testing.T) {
 				t.Fatalf("ValidateIncident: %v", err)
 			}
 			p := f.Properties
-			storySources(t, "incident", p["sources"])
+			checkSources(t, "incident", p["sources"])
 			from, to, _ := geodata.TimeSpan(p)
 			if from.Before(first) || to.After(today.Add(24*time.Hour)) {
 				t.Errorf("dates %s..%s fall outside 2021-01-01..today", from.Format(time.DateOnly), to.Format(time.DateOnly))
@@ -242,7 +224,7 @@ func storyNode(t *testing.T, file string, f geodata.Feature, shapes map[string]o
 	if file != "tapi.geojson" || !ok || !strings.HasPrefix(f.ID, "tapi-node-") {
 		t.Fatalf("%s: only LineStrings, plus tapi-node-* Points in tapi.geojson, are expected; got %s", file, f.Geometry.GeoJSONType())
 	}
-	storySources(t, "node", f.Properties["sources"])
+	checkSources(t, "node", f.Properties["sources"])
 	iso, _ := f.Properties["country"].(string)
 	if mp, ok := shapes[iso]; !ok || !storyWithin(mp, pt, endpointToleranceKm) {
 		t.Errorf("node %v is not in %s", pt, iso)
@@ -267,7 +249,7 @@ func storyPrecision(t *testing.T, ls orb.LineString) {
 func storyLine(t *testing.T, file string, f geodata.Feature, ls orb.LineString, shapes map[string]orb.MultiPolygon) {
 	t.Helper()
 	p := f.Properties
-	storySources(t, "line", p["sources"])
+	checkSources(t, "line", p["sources"])
 	status, _ := p["status"].(string)
 	if !lineStatuses[status] {
 		t.Errorf("status %q is not one of operating, under_construction, proposed, suspended", status)
@@ -304,7 +286,7 @@ func storyLine(t *testing.T, file string, f geodata.Feature, ls orb.LineString, 
 			continue
 		}
 		if !storyWithin(mp, e.pt, endpointToleranceKm) {
-			t.Errorf("%s point %v is %.1f km outside %s", e.name, e.pt, storyDistanceKm(mp, e.pt), e.iso)
+			t.Errorf("%s point %v is %.1f km outside %s", e.name, e.pt, geodata.DistanceKm(mp, e.pt), e.iso)
 		}
 	}
 
@@ -352,7 +334,7 @@ func storyMilestones(t *testing.T, v any, status string) {
 		if note, _ := m["note"].(string); note == "" {
 			t.Errorf("milestone %d (%s): note is empty", i+1, date)
 		}
-		storySources(t, "milestone "+date, m["sources"])
+		checkSources(t, "milestone "+date, m["sources"])
 		dates = append(dates, date)
 		switch event {
 		case "agreed":
@@ -397,30 +379,4 @@ func storyStrings(v any) []string {
 		}
 	}
 	return out
-}
-
-// storySources requires every source to carry a title, a publisher, an
-// http(s) URL and an ISO date.
-func storySources(t *testing.T, what string, v any) {
-	t.Helper()
-	list, _ := v.([]any)
-	if len(list) == 0 {
-		t.Errorf("%s: sources is empty", what)
-	}
-	for i, item := range list {
-		s, _ := item.(map[string]any)
-		title, _ := s["title"].(string)
-		publisher, _ := s["publisher"].(string)
-		url, _ := s["url"].(string)
-		date, _ := s["date"].(string)
-		if title == "" || publisher == "" {
-			t.Errorf("%s: source %d needs a title and a publisher", what, i+1)
-		}
-		if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
-			t.Errorf("%s: source %d url %q is not an http(s) URL", what, i+1, url)
-		}
-		if !isoDate.MatchString(date) {
-			t.Errorf("%s: source %d date %q is not YYYY-MM-DD", what, i+1, date)
-		}
-	}
 }

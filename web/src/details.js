@@ -120,7 +120,8 @@ function sourceItem(src) {
   } else {
     li.append(el('span', 'source-title', label));
   }
-  const meta = [src.title && src.publisher ? src.publisher : '', src.date || ''].filter(Boolean).join(', ');
+  const when = src.date || (src.accessed ? `accessed ${src.accessed}` : '');
+  const meta = [src.title && src.publisher ? src.publisher : '', when].filter(Boolean).join(', ');
   if (meta) li.append(el('span', 'source-meta', ` (${meta})`));
   return li;
 }
