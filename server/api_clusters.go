@@ -52,19 +52,15 @@ func handleClusters(store Store, links linker) echo.HandlerFunc {
 			return err
 		}
 		params := onceEach(c.QueryParams())
-		if f := params.Get("f"); f != "" && f != "geojson" && f != "json" {
-			return geodata.Invalidf("f=%q: clusters are served as geojson only", truncateParam(f))
+		if err := geojsonOnly(params.Get("f"), "clusters are"); err != nil {
+			return err
 		}
 		q, zoom, err := geodata.ParseClustersQuery(layer, params, "f")
 		if err != nil {
 			return err
 		}
-		v, err := store.Version(ctx)
-		if err != nil {
+		if done, err := upToDate(c, store, mediaGeoJSON); done || err != nil {
 			return err
-		}
-		if notModified(c, v, mediaGeoJSON) {
-			return nil
 		}
 		cellDeg := geodata.CellDegrees(zoom)
 		clusters, err := store.Clusters(ctx, q, cellDeg)

@@ -50,12 +50,8 @@ type temporalExtent struct {
 func handleCollections(store Store, links linker) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		v, err := store.Version(ctx)
-		if err != nil {
+		if done, err := upToDate(c, store, mediaJSON); done || err != nil {
 			return err
-		}
-		if notModified(c, v, mediaJSON) {
-			return nil
 		}
 		layers, err := store.Layers(ctx)
 		if err != nil {
@@ -77,12 +73,8 @@ func handleCollections(store Store, links linker) echo.HandlerFunc {
 func handleCollection(store Store, links linker) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		v, err := store.Version(ctx)
-		if err != nil {
+		if done, err := upToDate(c, store, mediaJSON); done || err != nil {
 			return err
-		}
-		if notModified(c, v, mediaJSON) {
-			return nil
 		}
 		l, err := store.Layer(ctx, c.Param("layer"))
 		if err != nil {

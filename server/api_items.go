@@ -174,15 +174,11 @@ func handleItem(store Store, links linker) echo.HandlerFunc {
 				return geodata.Invalidf("unknown parameter %q; a single feature takes only f", truncateParam(name))
 			}
 		}
-		if f := c.QueryParam("f"); f != "" && f != "geojson" && f != "json" {
-			return geodata.Invalidf("f=%q: a single feature is served as geojson only", truncateParam(f))
-		}
-		v, err := store.Version(ctx)
-		if err != nil {
+		if err := geojsonOnly(c.QueryParam("f"), "a single feature is"); err != nil {
 			return err
 		}
-		if notModified(c, v, mediaGeoJSON) {
-			return nil
+		if done, err := upToDate(c, store, mediaGeoJSON); done || err != nil {
+			return err
 		}
 		f, err := store.Feature(ctx, layerID, id)
 		if err != nil {

@@ -11,12 +11,8 @@ import (
 func handleQueryables(store Store, links linker) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		v, err := store.Version(ctx)
-		if err != nil {
+		if done, err := upToDate(c, store, "application/schema+json"); done || err != nil {
 			return err
-		}
-		if notModified(c, v, "application/schema+json") {
-			return nil
 		}
 		l, err := store.Layer(ctx, c.Param("layer"))
 		if err != nil {

@@ -43,13 +43,18 @@ func gzipFlag(r *http.Request) string {
 	return ""
 }
 
-// notModified sets the ETag, cache and version headers and reports whether
-// the client's copy is current, in which case it has answered 304.
-func notModified(c echo.Context, v geodata.Version, media string) bool {
-	return notModifiedTag(c, v, dataETag(c, v, media))
+// upToDate reads the data version and sets the ETag and version headers;
+// done reports that the client's copy is current and it has answered 304.
+func upToDate(c echo.Context, store Store, media string) (done bool, err error) {
+	v, err := store.Version(c.Request().Context())
+	if err != nil {
+		return false, err
+	}
+	return notModifiedTag(c, v, dataETag(c, v, media)), nil
 }
 
-// notModifiedTag is notModified for a response whose ETag is known.
+// notModifiedTag sets the ETag, cache and version headers and reports
+// whether the client's copy is current, in which case it has answered 304.
 func notModifiedTag(c echo.Context, v geodata.Version, etag string) bool {
 	h := c.Response().Header()
 	h.Set("ETag", etag)

@@ -37,3 +37,12 @@ func truncateParam(s string) string {
 	}
 	return s
 }
+
+// geojsonOnly rejects an f parameter other than geojson (or json) for
+// responses that come in no other format; what names them.
+func geojsonOnly(f, what string) error {
+	if fm, ok := format.ByName(f); f != "" && (!ok || fm.Name != "geojson") {
+		return geodata.Invalidf("f=%q: %s served as geojson only", truncateParam(f), what)
+	}
+	return nil
+}
