@@ -13,40 +13,13 @@ import (
 	"github.com/paulmach/orb/geo"
 )
 
+// vertices counts the points of g.
 func vertices(g orb.Geometry) int {
-	switch g := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.LineString:
-		return len(g)
-	case orb.Ring:
-		return len(g)
-	case orb.MultiLineString:
-		n := 0
-		for _, l := range g {
-			n += len(l)
-		}
-		return n
-	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range g {
-			n += vertices(p)
-		}
-		return n
-	case orb.Collection:
-		n := 0
-		for _, p := range g {
-			n += vertices(p)
-		}
-		return n
+	n := 0
+	for range geodata.Points(g) {
+		n++
 	}
-	return 0
+	return n
 }
 
 // ringsValid reports whether every ring of g is closed with at least four
