@@ -4,16 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"github.com/casmap/casmap/geodata/sqlite"
 	"github.com/casmap/casmap/server"
 )
 
@@ -143,7 +140,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	}
 	broken, db := newTestServer(t)
 	db.Close() // every query now fails: the 500 path
-	noPage := server.New(server.Config{}, openStore(t), fstest.MapFS{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	noPage := server.New(server.Config{}, newSeededDB(t, testLayers()), fstest.MapFS{}, discardLogger())
 	big := bytes.Repeat([]byte("x"), 2<<20)
 	tests := []struct {
 		name   string
@@ -215,15 +212,4 @@ func checkSecurityHeaders(t *testing.T, what string, h http.Header) {
 	if got := h.Get("X-Frame-Options"); got != "DENY" {
 		t.Errorf("%s: X-Frame-Options = %q, want DENY", what, got)
 	}
-}
-
-// openStore returns an empty store on a new file.
-func openStore(t *testing.T) *sqlite.DB {
-	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "empty.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }

@@ -6,9 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,22 +41,12 @@ func (s *countingStore) Features(ctx context.Context, q geodata.Query) (geodata.
 // with layers (testLayers when nil), and its counting store.
 func newCacheServer(tb testing.TB, cfg server.Config, layers []geodata.LayerData) (http.Handler, *countingStore) {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "test.db"))
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
 	if layers == nil {
 		layers = testLayers()
 	}
-	if _, err := db.Seed(ctx, layers, false); err != nil {
-		tb.Fatalf("seed: %v", err)
-	}
-	store := &countingStore{DB: db}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := &countingStore{DB: newSeededDB(tb, layers)}
 	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>casmap</title>")}}
-	return server.New(cfg, store, assets, logger), store
+	return server.New(cfg, store, assets, discardLogger()), store
 }
 
 func gunzip(t *testing.T, b []byte) []byte {

@@ -51,33 +51,36 @@ func testLayers() []geodata.LayerData {
 // testLayers, and the store for tests that change data.
 func newTestServer(t testing.TB) (http.Handler, *sqlite.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Seed(ctx, testLayers(), false); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
+	db := newSeededDB(t, testLayers())
 	assets := fstest.MapFS{
 		"index.html":        {Data: []byte("<!doctype html><title>casmap</title>")},
 		"main-ABCDEF12.js":  {Data: []byte("console.log(1)")},
 		"assets/marker.png": {Data: []byte("png")},
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return server.New(server.Config{}, db, assets, logger), db
+	return server.New(server.Config{}, db, assets, discardLogger()), db
 }
 
+// newSeededDB opens a SQLite file in a temp dir and seeds it with layers.
+func newSeededDB(tb testing.TB, layers []geodata.LayerData) *sqlite.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "test.db"))
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Seed(ctx, layers, false); err != nil {
+		tb.Fatalf("seed: %v", err)
+	}
+	return db
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// do makes one bodiless request through the real app.
 func do(t *testing.T, h http.Handler, method, target string, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(method, target, nil)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
+	return send(t, h, method, target, nil, false, header)
 }
 
 func decode(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
