@@ -44,11 +44,21 @@ func envOr(getenv func(string) string, key, fallback string) string {
 	return fallback
 }
 
-// openSeeded opens the database and seeds it when it is new.
+// openSeeded opens the database and seeds it when it is new. The seed is
+// parsed only then: it takes tens of milliseconds that a restart need not
+// pay.
 func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, error) {
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, err
+	}
+	has, err := db.HasLayers(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if has {
+		return db, nil
 	}
 	data, err := seed.Load()
 	if err != nil {

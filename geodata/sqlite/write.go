@@ -32,6 +32,16 @@ VALUES (?, ?, 'seed', ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (layer, id) DO NOTHING`
 )
 
+// HasLayers reports whether the database holds any layer yet, so a caller
+// can skip preparing seed data that Seed would not use.
+func (db *DB) HasLayers(ctx context.Context) (bool, error) {
+	var found bool
+	if err := db.r.QueryRowContext(ctx, anyLayer).Scan(&found); err != nil {
+		return false, fmt.Errorf("sqlite: look for layers: %w", err)
+	}
+	return found, nil
+}
+
 // Seed fills the database from data. When the database already has layers
 // and force is false it does nothing and returns false. Otherwise, in one
 // transaction, it writes each layer's metadata and replaces the layer's

@@ -294,3 +294,17 @@ func TestSeedEmbeddedData(t *testing.T) {
 	}
 	checkRTree(t, db)
 }
+
+func TestHasLayers(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTest(t)
+	if has, err := db.HasLayers(ctx); err != nil || has {
+		t.Fatalf("new database: HasLayers = %v, %v; want false", has, err)
+	}
+	if _, err := db.Seed(ctx, testData(), false); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := db.HasLayers(ctx); err != nil || !has {
+		t.Errorf("seeded database: HasLayers = %v, %v; want true", has, err)
+	}
+}
