@@ -77,4 +77,9 @@ type Version string
 type LayerData struct {
 	Layer    Layer
 	Features []Feature
+	// Version names the release of the seed these features come from (a
+	// content hash, see geodata/seed's Versions); "" when they do not
+	// come from the seed. A store keeps it with the layer, so a start can
+	// tell whether the layer's seed features are out of date.
+	Version string
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/casmap/casmap/geodata/seed"
@@ -44,36 +45,67 @@ func envOr(getenv func(string) string, key, fallback string) string {
 	return fallback
 }
 
-// openSeeded opens the database and seeds it when it is new. The seed is
-// parsed only then: it takes tens of milliseconds that a restart need not
-// pay.
+// openSeeded opens the database, creating it when it does not exist, and
+// brings its seeded layers up to date with the seed built into the binary.
 func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, error) {
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	has, err := db.HasLayers(ctx)
-	if err != nil {
+	if _, err := updateSeed(ctx, db, path, logger, false); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if has {
-		return db, nil
+	return db, nil
+}
+
+// updateSeed writes the seeded layers the database lacks or holds from
+// another release of the seed (all of them when force is set), keeping
+// imported features, logs what it did and returns the layers it wrote. It
+// compares the seed's versions, a hash of the embedded files, with the
+// database's first, and parses the seed only when they differ: an
+// unchanged database costs a restart under a millisecond, not the tens a
+// parse takes.
+func updateSeed(ctx context.Context, db *sqlite.DB, path string, logger *slog.Logger, force bool) ([]string, error) {
+	want, err := seed.Versions()
+	if err != nil {
+		return nil, err
+	}
+	held, err := db.SeedVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !force && holdsSeed(held, want) {
+		return nil, nil
 	}
 	data, err := seed.Load()
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
-	seeded, err := db.Seed(ctx, data, false)
+	written, err := db.SeedLayers(ctx, data, force)
 	if err != nil {
-		db.Close()
 		return nil, fmt.Errorf("seed %s: %w", path, err)
 	}
-	if seeded {
-		logger.Info("created and seeded a new database", "path", path, "layers", len(data))
+	switch {
+	case len(written) == 0: // another process got there first
+	case len(held) == 0:
+		logger.Info("created and seeded a new database", "path", path, "layers", len(written))
+	default:
+		logger.Info("seed data changed: replaced seeded layers, keeping imported features",
+			"path", path, "layers", strings.Join(written, ","))
 	}
-	return db, nil
+	return written, nil
+}
+
+// holdsSeed reports whether every seed layer is in the database at the
+// seed's version.
+func holdsSeed(held, want map[string]string) bool {
+	for id, v := range want {
+		if held[id] != v {
+			return false
+		}
+	}
+	return true
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -154,18 +186,14 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
-	data, err := seed.Load()
+	written, err := updateSeed(ctx, db, cfg.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), *force)
 	if err != nil {
 		return err
 	}
-	wrote, err := db.Seed(ctx, data, *force)
-	if err != nil {
-		return fmt.Errorf("seed %s: %w", cfg.DB, err)
-	}
-	if !wrote {
-		fmt.Fprintf(stdout, "%s already holds data; nothing changed (use --force to rebuild the seeded layers)\n", cfg.DB)
+	if len(written) == 0 {
+		fmt.Fprintf(stdout, "%s already holds the current seed; nothing changed (use --force to rebuild the seeded layers)\n", cfg.DB)
 		return nil
 	}
-	fmt.Fprintf(stdout, "seeded %d layers into %s\n", len(data), cfg.DB)
+	fmt.Fprintf(stdout, "seeded %d layers (%s) into %s; imported features kept\n", len(written), strings.Join(written, ", "), cfg.DB)
 	return nil
 }

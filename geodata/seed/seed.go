@@ -1,11 +1,10 @@
 // Package seed holds casmap's curated layers: a manifest (layers.json) and
-// one GeoJSON file per layer, embedded in the binary so a new database can
-// be filled from them with no network.
+// the GeoJSON file or files of each layer, embedded in the binary so a
+// database can be filled, and kept up to date, with no network.
 package seed
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 
 	"github.com/casmap/casmap/geodata"
@@ -18,44 +17,52 @@ const AfghanistanID = "afg"
 //go:embed layers.json *.geojson
 var files embed.FS
 
-type manifestEntry struct {
-	geodata.Layer
-	File string `json:"file"`
-}
-
 // Load parses the manifest and every layer file, validating each feature
-// (incidents against the incident rules too). It fails on the first bad
-// file, naming it.
+// (incidents against the incident rules too), and gives each layer its
+// version (see Versions). It fails on the first bad file, naming it.
 func Load() ([]geodata.LayerData, error) {
-	raw, err := files.ReadFile("layers.json")
+	manifest, err := loadManifest(files)
 	if err != nil {
-		return nil, fmt.Errorf("read seed manifest: %w", err)
+		return nil, err
 	}
-	var manifest []manifestEntry
-	if err := json.Unmarshal(raw, &manifest); err != nil {
-		return nil, fmt.Errorf("parse seed manifest: %w", err)
+	vs, err := versions(files, manifest)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]geodata.LayerData, 0, len(manifest))
 	for _, m := range manifest {
-		data, err := files.ReadFile(m.File)
-		if err != nil {
-			return nil, fmt.Errorf("seed layer %s: %w", m.ID, err)
-		}
-		features, err := geodata.DecodeFeatureCollection(data)
-		if err != nil {
-			return nil, fmt.Errorf("seed layer %s (%s): %w", m.ID, m.File, err)
-		}
-		if m.ID == geodata.LayerIncidents {
-			for _, f := range features {
-				if err := geodata.ValidateIncident(f); err != nil {
-					return nil, fmt.Errorf("seed layer %s, feature %q: %w", m.ID, f.ID, err)
-				}
+		var features []geodata.Feature
+		for _, p := range m.paths() {
+			fs, err := loadFile(m.ID, p)
+			if err != nil {
+				return nil, err
 			}
+			features = append(features, fs...)
 		}
-		out = append(out, geodata.LayerData{Layer: m.Layer, Features: features})
+		out = append(out, geodata.LayerData{Layer: m.Layer, Features: features, Version: vs[m.ID]})
 	}
 	annotateIncidents(out)
 	return out, nil
+}
+
+// loadFile decodes and validates one of a layer's files.
+func loadFile(layer, path string) ([]geodata.Feature, error) {
+	data, err := files.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("seed layer %s: %w", layer, err)
+	}
+	features, err := geodata.DecodeFeatureCollection(data)
+	if err != nil {
+		return nil, fmt.Errorf("seed layer %s (%s): %w", layer, path, err)
+	}
+	if layer == geodata.LayerIncidents {
+		for _, f := range features {
+			if err := geodata.ValidateIncident(f); err != nil {
+				return nil, fmt.Errorf("seed layer %s (%s), feature %q: %w", layer, path, f.ID, err)
+			}
+		}
+	}
+	return features, nil
 }
 
 // annotateIncidents adds each incident's distance from the Afghan border,

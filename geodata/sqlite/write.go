@@ -16,13 +16,14 @@ import (
 const (
 	anyLayer    = `SELECT EXISTS (SELECT 1 FROM layers)`
 	upsertLayer = `INSERT INTO layers
-	(id, title, description, geometry_kind, style, attribution, license, queryables, updated)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	(id, title, description, geometry_kind, style, attribution, license, queryables, updated, seed_version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	title = excluded.title, description = excluded.description,
 	geometry_kind = excluded.geometry_kind, style = excluded.style,
 	attribution = excluded.attribution, license = excluded.license,
-	queryables = excluded.queryables, updated = excluded.updated`
+	queryables = excluded.queryables, updated = excluded.updated,
+	seed_version = excluded.seed_version`
 	deleteSeedFeatures = `DELETE FROM features WHERE layer = ? AND origin = 'seed'`
 	// A seed feature whose id a person has imported stays as imported:
 	// their edit wins over the curated copy.
@@ -42,61 +43,16 @@ func (db *DB) HasLayers(ctx context.Context) (bool, error) {
 	return found, nil
 }
 
-// Seed fills the database from data. When the database already has layers
-// and force is false it does nothing and returns false. Otherwise, in one
-// transaction, it writes each layer's metadata and replaces the layer's
-// seed features with data's, keeping features that were imported; a seed
-// feature with the id of an imported one is skipped. It returns true when
-// it wrote, which it never does for empty data.
+// Seed is SeedLayers, reporting only whether it wrote anything.
 func (db *DB) Seed(ctx context.Context, data []geodata.LayerData, force bool) (bool, error) {
-	if len(data) == 0 {
-		return false, nil
-	}
-	rows := make([][]featureRow, len(data))
-	seen := make(map[string]bool, len(data))
-	for i, ld := range data {
-		if ld.Layer.ID == "" {
-			return false, geodata.Invalidf("seed layer %d has no id", i+1)
-		}
-		if seen[ld.Layer.ID] {
-			return false, geodata.Invalidf("seed layer %q appears twice", ld.Layer.ID)
-		}
-		seen[ld.Layer.ID] = true
-		r, err := encodeFeatures(ld.Features)
-		if err != nil {
-			return false, fmt.Errorf("sqlite: seed layer %s: %w", ld.Layer.ID, err)
-		}
-		rows[i] = r
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("sqlite: seed: %w", err)
-	}
-	defer tx.Rollback()
-	var seeded bool
-	if err := tx.QueryRowContext(ctx, anyLayer).Scan(&seeded); err != nil {
-		return false, fmt.Errorf("sqlite: seed: %w", err)
-	}
-	if seeded && !force {
-		return false, nil
-	}
-	now := time.Now()
-	for i, ld := range data {
-		if err := seedLayer(ctx, tx, ld.Layer, rows[i], now); err != nil {
-			return false, fmt.Errorf("sqlite: seed layer %s: %w", ld.Layer.ID, err)
-		}
-	}
-	if err := bump(ctx, tx); err != nil {
-		return false, fmt.Errorf("sqlite: seed: %w", err)
-	}
-	if err := db.commit(tx); err != nil {
-		return false, fmt.Errorf("sqlite: seed: %w", err)
-	}
-	return true, nil
+	written, err := db.SeedLayers(ctx, data, force)
+	return len(written) > 0, err
 }
 
-// seedLayer writes one layer's metadata and swaps its seed features.
-func seedLayer(ctx context.Context, tx *sql.Tx, l geodata.Layer, rows []featureRow, now time.Time) error {
+// seedLayer writes one layer's metadata and seed version and swaps its
+// seed features.
+func seedLayer(ctx context.Context, tx *sql.Tx, ld geodata.LayerData, rows []featureRow, now time.Time) error {
+	l := ld.Layer
 	style, err := json.Marshal(l.Style)
 	if err != nil {
 		return fmt.Errorf("style: %w", err)
@@ -114,7 +70,7 @@ func seedLayer(ctx context.Context, tx *sql.Tx, l geodata.Layer, rows []featureR
 		updated = now
 	}
 	if _, err := tx.ExecContext(ctx, upsertLayer, l.ID, l.Title, l.Description, l.GeometryKind,
-		string(style), l.Attribution, l.License, string(qjson), formatTime(updated)); err != nil {
+		string(style), l.Attribution, l.License, string(qjson), formatTime(updated), ld.Version); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, deleteSeedFeatures, l.ID); err != nil {
