@@ -23,8 +23,8 @@ func set(words ...string) map[string]bool {
 }
 
 // ValidateFeature checks what every feature of any layer must have: an id,
-// a geometry with coordinates in range, and at least one source with a
-// title.
+// a geometry with coordinates in range, at least one source with a title,
+// and ISO 3166-1 alpha-3 codes in country and countries when it has them.
 func ValidateFeature(f Feature) error {
 	if f.ID == "" {
 		return Invalidf("id is missing")
@@ -38,7 +38,10 @@ func ValidateFeature(f Feature) error {
 	if err := validateCoordinates(f.Geometry); err != nil {
 		return err
 	}
-	return validateSources(f.Properties["sources"])
+	if err := validateSources(f.Properties["sources"]); err != nil {
+		return err
+	}
+	return validateCountries(f.Properties)
 }
 
 // ValidateIncident checks the properties an incident must carry, on top of

@@ -59,7 +59,7 @@ func handleClusters(store Store, links linker) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if done, err := upToDate(c, store, mediaGeoJSON); done || err != nil {
+		if done, err := upToDate(c, store, links, mediaGeoJSON); done || err != nil || anyNotModified(c) {
 			return err
 		}
 		cellDeg := geodata.CellDegrees(zoom)

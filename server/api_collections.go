@@ -50,7 +50,7 @@ type temporalExtent struct {
 func handleCollections(store Store, links linker) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		if done, err := upToDate(c, store, mediaJSON); done || err != nil {
+		if done, err := upToDate(c, store, links, mediaJSON); done || err != nil || anyNotModified(c) {
 			return err
 		}
 		layers, err := store.Layers(ctx)
@@ -73,11 +73,11 @@ func handleCollections(store Store, links linker) echo.HandlerFunc {
 func handleCollection(store Store, links linker) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		if done, err := upToDate(c, store, mediaJSON); done || err != nil {
+		if done, err := upToDate(c, store, links, mediaJSON); done || err != nil {
 			return err
 		}
 		l, err := store.Layer(ctx, c.Param("layer"))
-		if err != nil {
+		if err != nil || anyNotModified(c) {
 			return err
 		}
 		return c.JSON(http.StatusOK, toCollection(c, links, l))

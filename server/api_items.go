@@ -58,7 +58,7 @@ func handleItems(store Store, links linker, rc *respCache) echo.HandlerFunc {
 			return err
 		}
 		etag := itemsETag(key)
-		if notModifiedTag(c, v, etag) {
+		if notModifiedTag(c, v, etag) || anyNotModified(c) {
 			return nil
 		}
 		r := itemsRender{store: store, layer: layer, q: q, fm: fm, download: download, version: v, etag: etag,
@@ -177,11 +177,11 @@ func handleItem(store Store, links linker) echo.HandlerFunc {
 		if err := geojsonOnly(c.QueryParam("f"), "a single feature is"); err != nil {
 			return err
 		}
-		if done, err := upToDate(c, store, mediaGeoJSON); done || err != nil {
+		if done, err := upToDate(c, store, links, mediaGeoJSON); done || err != nil {
 			return err
 		}
 		f, err := store.Feature(ctx, layerID, id)
-		if err != nil {
+		if err != nil || anyNotModified(c) {
 			return err
 		}
 		gf := f.ToGeoJSON()

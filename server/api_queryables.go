@@ -11,11 +11,11 @@ import (
 func handleQueryables(store Store, links linker) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		if done, err := upToDate(c, store, "application/schema+json"); done || err != nil {
+		if done, err := upToDate(c, store, links, "application/schema+json"); done || err != nil {
 			return err
 		}
 		l, err := store.Layer(ctx, c.Param("layer"))
-		if err != nil {
+		if err != nil || anyNotModified(c) {
 			return err
 		}
 		props := map[string]any{}

@@ -24,12 +24,13 @@ func setCache(c echo.Context, value string) {
 }
 
 // dataETag returns a strong ETag for a response that depends only on the
-// data version and the request (its URL, the negotiated media type and
-// whether it is gzipped), so it can be checked before any query runs.
-func dataETag(c echo.Context, v geodata.Version, media string) string {
+// data version and the request (its URL, the root its absolute links are
+// built on, the negotiated media type and whether it is gzipped), so it
+// can be checked before any query runs.
+func dataETag(c echo.Context, root string, v geodata.Version, media string) string {
 	r := c.Request()
 	h := sha256.New()
-	for _, part := range []string{string(v), r.URL.Path, r.URL.RawQuery, media, gzipFlag(r)} {
+	for _, part := range []string{string(v), root, r.URL.Path, r.URL.RawQuery, media, gzipFlag(r)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
@@ -37,7 +38,7 @@ func dataETag(c echo.Context, v geodata.Version, media string) string {
 }
 
 func gzipFlag(r *http.Request) string {
-	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+	if acceptsGzip(r) {
 		return "gz"
 	}
 	return ""
@@ -45,32 +46,68 @@ func gzipFlag(r *http.Request) string {
 
 // upToDate reads the data version and sets the ETag and version headers;
 // done reports that the client's copy is current and it has answered 304.
-func upToDate(c echo.Context, store Store, media string) (done bool, err error) {
+func upToDate(c echo.Context, store Store, links linker, media string) (done bool, err error) {
 	v, err := store.Version(c.Request().Context())
 	if err != nil {
 		return false, err
 	}
-	return notModifiedTag(c, v, dataETag(c, v, media)), nil
+	return notModifiedTag(c, v, dataETag(c, links.root(c), v, media)), nil
 }
 
 // notModifiedTag sets the ETag, cache and version headers and reports
 // whether the client's copy is current, in which case it has answered 304.
+// If-None-Match: * is not taken here: it asks whether the resource exists
+// at all, which only the handler knows (see matchesAny); a missing one is
+// a 404, never a 304.
 func notModifiedTag(c echo.Context, v geodata.Version, etag string) bool {
 	h := c.Response().Header()
 	h.Set("ETag", etag)
 	h.Set("X-Data-Version", string(v))
 	h.Set("Cache-Control", cacheRevalidate)
-	h.Add("Vary", "Accept")
+	varyOnce(h, "Accept")
+	varyOnce(h, echo.HeaderAcceptEncoding)
 	inm := c.Request().Header.Get("If-None-Match")
 	if inm == "" {
 		return false
 	}
 	for _, candidate := range strings.Split(inm, ",") {
-		candidate = strings.TrimSpace(candidate)
-		if candidate == etag || candidate == "*" {
+		if strings.TrimSpace(candidate) == etag {
 			c.Response().WriteHeader(http.StatusNotModified)
 			return true
 		}
 	}
 	return false
+}
+
+// matchesAny reports whether the request says If-None-Match: *, which a
+// handler answers with 304 once it has found the resource.
+func matchesAny(c echo.Context) bool {
+	for _, candidate := range strings.Split(c.Request().Header.Get("If-None-Match"), ",") {
+		if strings.TrimSpace(candidate) == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// varyOnce adds name to the Vary header unless it is there already.
+func varyOnce(h http.Header, name string) {
+	for _, v := range h.Values(echo.HeaderVary) {
+		for _, part := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(part), name) {
+				return
+			}
+		}
+	}
+	h.Add(echo.HeaderVary, name)
+}
+
+// anyNotModified answers 304 to If-None-Match: * and reports that it did;
+// handlers call it once they know the resource exists.
+func anyNotModified(c echo.Context) bool {
+	if !matchesAny(c) {
+		return false
+	}
+	c.Response().WriteHeader(http.StatusNotModified)
+	return true
 }

@@ -140,7 +140,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	}
 	broken, db := newTestServer(t)
 	db.Close() // every query now fails: the 500 path
-	noPage := server.New(server.Config{}, newSeededDB(t, testLayers()), fstest.MapFS{}, discardLogger())
+	noPage := server.New(testConfig(), newSeededDB(t, testLayers()), fstest.MapFS{}, discardLogger())
 	big := bytes.Repeat([]byte("x"), 2<<20)
 	tests := []struct {
 		name   string

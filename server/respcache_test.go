@@ -46,6 +46,7 @@ func newCacheServer(tb testing.TB, cfg server.Config, layers []geodata.LayerData
 	}
 	store := &countingStore{DB: newSeededDB(tb, layers)}
 	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>casmap</title>")}}
+	cfg.AllowedHosts = append(cfg.AllowedHosts, "example.com")
 	return server.New(cfg, store, assets, discardLogger()), store
 }
 

@@ -9,7 +9,7 @@ import (
 
 // addRoutes is the whole HTTP surface in one place.
 func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS, rc *respCache) {
-	links := linker{base: cfg.BaseURL}
+	links := linker{base: cfg.BaseURL, proxies: cfg.TrustedProxies}
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}

@@ -108,17 +108,3 @@ func TestAssetCaching(t *testing.T) {
 		}
 	}
 }
-
-func TestCORSForGET(t *testing.T) {
-	h, _ := newTestServer(t)
-	rec := do(t, h, http.MethodGet, "/api/collections", map[string]string{"Origin": "https://qgis.example"})
-	if got := rec.Header().Get("Access-Control-Allow-Origin"); got != "*" {
-		t.Errorf("GET with Origin: Access-Control-Allow-Origin = %q, want *", got)
-	}
-	pre := do(t, h, http.MethodOptions, "/api/collections/incidents/items", map[string]string{
-		"Origin": "https://qgis.example", "Access-Control-Request-Method": "GET",
-	})
-	if pre.Code != http.StatusNoContent || !strings.Contains(pre.Header().Get("Access-Control-Allow-Methods"), "GET") {
-		t.Errorf("preflight: status %d, Allow-Methods %q; want 204 allowing GET", pre.Code, pre.Header().Get("Access-Control-Allow-Methods"))
-	}
-}

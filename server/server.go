@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,8 +20,20 @@ import (
 // Config holds the server's settings.
 type Config struct {
 	// BaseURL, when set, is used for absolute links instead of the
-	// request's own scheme and host (e.g. behind a proxy).
+	// request's own scheme and host (e.g. behind a proxy); see
+	// ParseBaseURL. Its host is served whatever AllowedHosts says.
 	BaseURL string
+	// TrustedProxies are the addresses whose X-Forwarded-For, -Proto and
+	// -Host headers are believed; from anyone else they are ignored.
+	TrustedProxies []netip.Prefix
+	// CORSOrigins are the origins whose pages may read the API
+	// cross-origin ("*" for any); none by default. Credentials are never
+	// allowed cross-origin, and writes never.
+	CORSOrigins []string
+	// AllowedHosts are the host names served besides IP addresses,
+	// localhost and the base URL's host; a request naming another in
+	// Host (DNS rebinding) gets 421.
+	AllowedHosts []string
 	// RequestTimeout bounds how long one request may take.
 	RequestTimeout time.Duration
 	// CacheBytes bounds the memory of the items response cache: 0 means
@@ -36,7 +52,7 @@ func New(cfg Config, store Store, assets fs.FS, logger *slog.Logger) http.Handle
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(logger)
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -45,24 +61,74 @@ func New(cfg Config, store Store, assets fs.FS, logger *slog.Logger) http.Handle
 		},
 	}))
 	e.Use(requestLogger(logger))
+	e.Use(guardHosts(cfg))
 	e.Use(middleware.SecureWithConfig(securityHeaders))
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  []string{"*"},
-		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
-		ExposeHeaders: []string{"ETag", "Content-Disposition", "X-Data-Version"},
-	}))
-	e.Use(middleware.BodyLimit("1M"))
+	if len(cfg.CORSOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:     cfg.CORSOrigins,
+			AllowMethods:     []string{http.MethodGet, http.MethodHead, http.MethodOptions},
+			AllowCredentials: false,
+			ExposeHeaders:    []string{"ETag", "Content-Disposition", "X-Data-Version"},
+		}))
+	}
 	e.Use(limitQuery(MaxQueryBytes))
+	e.Use(strictQuery)
+	e.Use(middleware.BodyLimit("1M"))
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
 	rc := newRespCache(cfg.CacheBytes, cfg.RequestTimeout)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		MinLength: gzipMinLength,
-		// Cached items responses arrive compressed already.
-		Skipper: func(c echo.Context) bool { return rc != nil && c.Path() == itemsRoute },
+		// Cached items responses arrive compressed already; a client
+		// that refuses gzip (gzip;q=0) gets identity.
+		Skipper: func(c echo.Context) bool {
+			return (rc != nil && c.Path() == itemsRoute) || !acceptsGzip(c.Request())
+		},
 	}))
 
 	addRoutes(e, cfg, store, assets, rc)
 	return e
+}
+
+// ipExtractor reads the client's address from X-Forwarded-For only when
+// the request comes from a trusted proxy; otherwise it is the peer's.
+func ipExtractor(proxies []netip.Prefix) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		opts = append(opts, echo.TrustIPRange(prefixNet(p)))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func prefixNet(p netip.Prefix) *net.IPNet {
+	p = p.Masked()
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+}
+
+// guardHosts answers 421 to a request for a host the server does not
+// serve (see hostList), before anything else reads it; the forwarded
+// host of a trusted proxy is checked too, as links are built on it.
+func guardHosts(cfg Config) echo.MiddlewareFunc {
+	names := slices.Clone(cfg.AllowedHosts)
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Host != "" {
+		names = append(names, u.Host)
+	}
+	hosts := newHostList(names...)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			host := r.Host
+			if fh := firstValue(r.Header.Get("X-Forwarded-Host")); fh != "" && fromProxy(r, cfg.TrustedProxies) {
+				host = fh
+			}
+			if !hosts.allows(host) {
+				return echo.NewHTTPError(http.StatusMisdirectedRequest, misdirected(host))
+			}
+			return next(c)
+		}
+	}
 }
 
 // securityHeaders forbid inline script, framing by other sites and MIME

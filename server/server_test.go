@@ -57,7 +57,13 @@ func newTestServer(t testing.TB) (http.Handler, *sqlite.DB) {
 		"main-ABCDEF12.js":  {Data: []byte("console.log(1)")},
 		"assets/marker.png": {Data: []byte("png")},
 	}
-	return server.New(server.Config{}, db, assets, discardLogger()), db
+	return server.New(testConfig(), db, assets, discardLogger()), db
+}
+
+// testConfig is the configuration of the test servers: httptest's
+// requests name example.com in Host, which must be served.
+func testConfig() server.Config {
+	return server.Config{AllowedHosts: []string{"example.com"}}
 }
 
 // newSeededDB opens a SQLite file in a temp dir and seeds it with layers.

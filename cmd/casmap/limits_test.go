@@ -111,7 +111,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 		}
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(30 * time.Second))
-		req := "GET " + target + " HTTP/1.1\r\nHost: test\r\nAccept: application/geo+json\r\nAccept-Encoding: identity\r\n\r\n"
+		req := "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/geo+json\r\nAccept-Encoding: identity\r\n\r\n"
 		if _, err := io.WriteString(conn, req); err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +275,7 @@ func TestServeCutsOffSlowHeaders(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	go func() {
-		io.WriteString(conn, "GET /api HTTP/1.1\r\nHost: test\r\n")
+		io.WriteString(conn, "GET /api HTTP/1.1\r\nHost: 127.0.0.1\r\n")
 		for i := 0; ctx.Err() == nil; i++ {
 			if _, err := fmt.Fprintf(conn, "X-Slow-%d: a\r\n", i); err != nil {
 				return

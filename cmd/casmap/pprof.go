@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"time"
+
+	"github.com/casmap/casmap/server"
 )
 
 // servePprof serves Go's profiles at addr until stop is called, for measuring
@@ -33,7 +35,9 @@ func servePprof(addr string) (stop func(), err error) {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// Only loopback addresses and localhost in Host: a page whose name
+	// an attacker rebinds to 127.0.0.1 must not read the profiles.
+	srv := &http.Server{Handler: server.GuardHosts(mux), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return func() { srv.Close() }, nil
 }

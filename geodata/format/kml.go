@@ -12,8 +12,10 @@ import (
 
 // writeKML writes a KML 2.2 document that Google Earth opens: one
 // Placemark per feature, named after it, with its properties as
-// ExtendedData and a plain-text description. Text is HTML-escaped before
-// XML encoding because Google Earth renders descriptions as HTML.
+// ExtendedData and a plain-text description. Every text from the data
+// (names, descriptions, ExtendedData names and values) is HTML-escaped
+// before XML encoding, because Google Earth renders them as HTML in its
+// balloons and places list.
 func writeKML(w io.Writer, d Doc) error {
 	if _, err := io.WriteString(w, xml.Header+`<kml xmlns="http://www.opengis.net/kml/2.2"><Document>`); err != nil {
 		return err
@@ -22,18 +24,18 @@ func writeKML(w io.Writer, d Doc) error {
 	// The document's name and description are bare elements: encoding/xml
 	// cannot encode an unnamed struct around them.
 	desc := html.EscapeString(d.Layer.Description + " Data version " + string(d.Version) + ". " + d.Layer.Attribution + ".")
-	if err := enc.EncodeElement(d.Layer.Title, xml.StartElement{Name: xml.Name{Local: "name"}}); err != nil {
+	if err := enc.EncodeElement(html.EscapeString(d.Layer.Title), xml.StartElement{Name: xml.Name{Local: "name"}}); err != nil {
 		return err
 	}
 	if err := enc.EncodeElement(desc, xml.StartElement{Name: xml.Name{Local: "description"}}); err != nil {
 		return err
 	}
 	for _, f := range d.Page.Features {
-		pm := kmlPlacemark{ID: f.ID, Name: featureName(f.ID, f.Properties)}
+		pm := kmlPlacemark{ID: f.ID, Name: html.EscapeString(featureName(f.ID, f.Properties))}
 		var desc []string
 		for _, k := range sortedKeys(f.Properties) {
 			v := csvValue(k, f.Properties[k])
-			pm.Data = append(pm.Data, kmlData{Name: k, Value: v})
+			pm.Data = append(pm.Data, kmlData{Name: html.EscapeString(k), Value: html.EscapeString(v)})
 			desc = append(desc, k+": "+v)
 		}
 		pm.Description = html.EscapeString(strings.Join(desc, "\n"))

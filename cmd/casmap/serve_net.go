@@ -1,0 +1,76 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/casmap/casmap/server"
+)
+
+// netFlags are serve's settings for how the server faces the network:
+// what its links say, whom it believes, who may read it from elsewhere.
+type netFlags struct {
+	baseURL, proxies, cors, hosts string
+}
+
+// addNetFlags declares them on fs, with environment fallbacks.
+func addNetFlags(fs *flag.FlagSet, getenv func(string) string) *netFlags {
+	n := &netFlags{}
+	fs.StringVar(&n.baseURL, "base-url", getenv("CASMAP_BASE_URL"), "absolute URL the API's links start with, e.g. https://map.example.org (env CASMAP_BASE_URL)")
+	fs.StringVar(&n.proxies, "trusted-proxy", getenv("CASMAP_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of proxies whose X-Forwarded-* headers are believed (env CASMAP_TRUSTED_PROXIES)")
+	fs.StringVar(&n.cors, "cors-origin", getenv("CASMAP_CORS_ORIGIN"), "comma-separated origins whose pages may read the API cross-origin, or * for any; none by default (env CASMAP_CORS_ORIGIN)")
+	fs.StringVar(&n.hosts, "allowed-host", getenv("CASMAP_ALLOWED_HOSTS"), "comma-separated host names served besides IP addresses and localhost (env CASMAP_ALLOWED_HOSTS)")
+	return n
+}
+
+// apply checks the settings and puts them into cfg.
+func (n *netFlags) apply(cfg *server.Config) error {
+	if n.baseURL != "" {
+		base, err := server.ParseBaseURL(n.baseURL)
+		if err != nil {
+			return fmt.Errorf("--base-url: %w", err)
+		}
+		cfg.BaseURL = base
+	}
+	for _, p := range commaList(n.proxies) {
+		prefix, err := parsePrefix(p)
+		if err != nil {
+			return fmt.Errorf("--trusted-proxy %q: want an IP address or a CIDR range such as 10.0.0.0/8", p)
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, prefix)
+	}
+	for _, o := range commaList(n.cors) {
+		if o != "*" {
+			if _, err := server.ParseBaseURL(o); err != nil || strings.Count(o, "/") != 2 {
+				return fmt.Errorf("--cors-origin %q: want an origin such as https://qgis.example.org, or *", o)
+			}
+		}
+		cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+	}
+	cfg.AllowedHosts = append(cfg.AllowedHosts, commaList(n.hosts)...)
+	return nil
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		return netip.ParsePrefix(s)
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// commaList splits a comma-separated flag value into its trimmed members.
+func commaList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
