@@ -37,6 +37,11 @@ func NotFoundf(format string, args ...any) error {
 	return &Error{Kind: ErrNotFound, Message: fmt.Sprintf(format, args...)}
 }
 
+// kindf returns an error of kind with a formatted message.
+func kindf(kind error, format string, args ...any) error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
 // Message returns the message of a domain error in err's chain, or fallback
 // when there is none, so internal details never reach a client.
 func Message(err error, fallback string) string {
