@@ -18,8 +18,8 @@ import (
 // ACLED-style columns: the ones an import needs, and the ones it reads when
 // present.
 var (
-	acledRequired = []string{"event_date", "event_type", "actor1", "country", "latitude", "longitude"}
-	acledOptional = []string{"event_id_cnty", "sub_event_type", "location", "fatalities", "notes", "source", "geo_precision", "confidence"}
+	acledRequired = []string{"event_date", "event_type", "actor1", "country", "admin1", "latitude", "longitude"}
+	acledOptional = []string{"event_id_cnty", "sub_event_type", "location", "fatalities", "notes", "source", "geo_precision", "time_precision", "confidence"}
 )
 
 // eventCategories maps ACLED event types to casmap incident categories.
@@ -133,6 +133,14 @@ func acledFeature(get func(string) string) (Feature, string, error) {
 	if actor == "" {
 		return Feature{}, "actor1", Invalidf("actor1 is empty")
 	}
+	admin1 := get("admin1")
+	if admin1 == "" {
+		return Feature{}, "admin1", Invalidf("admin1 is empty (the first-level province or region)")
+	}
+	datePrecision, err := acledTimePrecision(get("time_precision"))
+	if err != nil {
+		return Feature{}, "time_precision", err
+	}
 	location := get("location")
 	sub := get("sub_event_type")
 	title := firstNonEmpty(sub, get("event_type"))
@@ -150,8 +158,27 @@ func acledFeature(get func(string) string) (Feature, string, error) {
 		"sub_event_type": sub, "actor": actor, "claimed_by": nil, "fatalities": fatalities,
 		"confidence": confidence, "precision": acledPrecision(get("geo_precision")),
 		"country": country, "location": location, "summary": get("notes"),
+		"actor_group": ActorGroup(actor), "admin1": admin1, "date_precision": datePrecision,
 		"sources": []any{map[string]any{"title": source, "publisher": source, "date": date}},
+		"coord_source": map[string]any{"kind": "source", "title": "Imported ACLED-style record " + id,
+			"publisher": source, "date": date,
+			"note": "latitude and longitude as the record gives them (geo_precision " + firstNonEmpty(get("geo_precision"), "not given") + ")"},
 	}}, "", nil
+}
+
+// acledTimePrecision maps ACLED's time_precision (1 the day is known, 2 the
+// week, 3 the month) to casmap's date_precision; a CSV without it is taken
+// to date its events to the day.
+func acledTimePrecision(s string) (string, error) {
+	switch s {
+	case "", "1":
+		return "day", nil
+	case "2":
+		return "week", nil
+	case "3":
+		return "month", nil
+	}
+	return "", Invalidf("%q is not an ACLED time precision (1, 2 or 3)", truncate(s, 10))
 }
 
 func parseACLEDDate(s string) (string, error) {

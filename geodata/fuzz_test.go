@@ -126,6 +126,7 @@ func FuzzDecodeFeatureCollection(f *testing.F) {
 // only valid incidents.
 func FuzzParseACLEDCSV(f *testing.F) {
 	f.Add([]byte("event_date,event_type,actor1,country,latitude,longitude\n2022-04-18,Explosions/Remote violence,ISKP,Uzbekistan,37.22,67.28\n"))
+	f.Add([]byte("event_date,event_type,actor1,country,admin1,latitude,longitude,time_precision\n2022-04-18,Explosions/Remote violence,ISKP,Uzbekistan,Surxondaryo,37.22,67.28,2\n"))
 	f.Add([]byte("event_date,event_type,actor1,country,latitude,longitude,fatalities\n15 January 2022,Protests,x,KAZ,43.2,76.9,-1\n"))
 	f.Add([]byte("a,b\n\"unterminated"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -24,7 +24,9 @@ func set(words ...string) map[string]bool {
 
 // ValidateFeature checks what every feature of any layer must have: an id,
 // a geometry with coordinates in range, at least one source with a title,
-// and ISO 3166-1 alpha-3 codes in country and countries when it has them.
+// ISO 3166-1 alpha-3 codes in country and countries when it has them, a
+// coord_source saying where its coordinates came from, and, when it has
+// dated milestones, sources no older than each milestone.
 func ValidateFeature(f Feature) error {
 	if f.ID == "" {
 		return Invalidf("id is missing")
@@ -41,11 +43,19 @@ func ValidateFeature(f Feature) error {
 	if err := validateSources(f.Properties["sources"]); err != nil {
 		return err
 	}
-	return validateCountries(f.Properties)
+	if err := validateCountries(f.Properties); err != nil {
+		return err
+	}
+	if err := validateCoordSource(f.Properties["coord_source"]); err != nil {
+		return err
+	}
+	return validateMilestones(f.Properties["milestones"])
 }
 
 // ValidateIncident checks the properties an incident must carry, on top of
-// ValidateFeature.
+// ValidateFeature: the design's fields and the event-record coding (actor
+// group, admin1, date precision, statements and the toll they imply). The
+// seed, imports and generated incidents all pass through it.
 func ValidateIncident(f Feature) error {
 	if err := ValidateFeature(f); err != nil {
 		return err
@@ -77,7 +87,7 @@ func ValidateIncident(f Feature) error {
 			return Invalidf("fatalities must be a whole number of 0 or more, or null")
 		}
 	}
-	return nil
+	return validateIncidentCoding(p)
 }
 
 func propDate(p map[string]any, name string, required bool) (time.Time, error) {

@@ -244,7 +244,7 @@ func writeACLED(t *testing.T, path, prefix string, n int) {
 		t.Fatal(err)
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	io.WriteString(w, "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source\n")
+	io.WriteString(w, "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source,admin1\n")
 	types := []string{"Battles", "Explosions/Remote violence", "Protests", "Riots"}
 	countries := []string{"Afghanistan", "Tajikistan", "Uzbekistan", "Pakistan"}
 	var line []byte
@@ -255,7 +255,7 @@ func writeACLED(t *testing.T, path, prefix string, n int) {
 		line = strconv.AppendFloat(line, 30+float64(i%900)/100, 'f', 2, 64)
 		line = append(line, ',')
 		line = strconv.AppendFloat(line, 62+float64(i%1000)/100, 'f', 2, 64)
-		line = fmt.Appendf(line, ",%d,\"note %d, with a comma\",Test\n", i%7, i)
+		line = fmt.Appendf(line, ",%d,\"note %d, with a comma\",Test,Test region\n", i%7, i)
 		w.Write(line)
 	}
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {

