@@ -20,8 +20,8 @@ func TestServeTakesNewSeedRelease(t *testing.T) {
 		t.Fatalf("seed: %v\n%s", err, out)
 	}
 	csv := filepath.Join(dir, "mine.csv")
-	writeFile(t, csv, "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source\n"+
-		"MINE1,2023-03-01,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,RFE/RL\n")
+	writeFile(t, csv, "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source,admin1\n"+
+		"MINE1,2023-03-01,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,RFE/RL,Gorno-Badakhshan\n")
 	if out, err := casmap(t, "import", "--layer", "incidents", "--db", path, csv); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
