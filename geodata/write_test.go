@@ -11,11 +11,13 @@ import (
 
 func TestCheckWrite(t *testing.T) {
 	src := []any{map[string]any{"title": "Report", "url": "https://example.org/r"}}
+	placed := map[string]any{"kind": "placed", "note": "placed by casmap on the town centre"}
 	incidents := geodata.Layer{ID: "incidents", GeometryKind: "Point"}
 	tapi := geodata.Layer{ID: "tapi", GeometryKind: "LineString, Point"}
 	incident := func(edit func(p map[string]any)) geodata.Feature {
 		p := map[string]any{"date": "2022-04-18", "category": "attack", "confidence": "claimed",
-			"precision": "town", "country": "UZB", "sources": src}
+			"precision": "town", "country": "UZB", "sources": src, "coord_source": placed,
+			"actor_group": "ISKP", "admin1": "Surxondaryo", "date_precision": "day"}
 		if edit != nil {
 			edit(p)
 		}
@@ -36,11 +38,11 @@ func TestCheckWrite(t *testing.T) {
 		{"no sources", incidents, incident(func(p map[string]any) { delete(p, "sources") }), "sources"},
 		{"bad category", incidents, incident(func(p map[string]any) { p["category"] = "party" }), "category"},
 		{"line in a point layer", incidents, geodata.Feature{ID: "l", Geometry: orb.LineString{{67, 37}, {68, 38}},
-			Properties: map[string]any{"sources": src}}, "holds Point"},
+			Properties: map[string]any{"sources": src, "coord_source": placed}}, "holds Point"},
 		{"line in tapi", tapi, geodata.Feature{ID: "l", Geometry: orb.MultiLineString{{{67, 37}, {68, 38}}},
-			Properties: map[string]any{"sources": src}}, ""},
+			Properties: map[string]any{"sources": src, "coord_source": placed}}, ""},
 		{"polygon in tapi", tapi, geodata.Feature{ID: "l", Geometry: orb.Polygon{{{67, 37}, {68, 38}, {68, 37}, {67, 37}}},
-			Properties: map[string]any{"sources": src}}, "not a Polygon"},
+			Properties: map[string]any{"sources": src, "coord_source": placed}}, "not a Polygon"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
