@@ -7,7 +7,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
 GO_SOURCES  := $(shell find cmd geodata server web -name '*.go' -not -path '*/node_modules/*') \
-               $(shell find geodata/seed geodata/sqlite/migrations server -name '*.json' -o -name '*.geojson' -o -name '*.sql') go.mod go.sum
+               $(shell find geodata/seed geodata/sqlite/migrations geodata/postgis/migrations server -name '*.json' -o -name '*.geojson' -o -name '*.sql') go.mod go.sum
 WEB_SOURCES := $(shell find web/src -type f) web/index.html web/build.mjs
 
 .PHONY: all build run test test-go test-e2e vet bench clean

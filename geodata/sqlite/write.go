@@ -99,7 +99,7 @@ func (db *DB) Import(ctx context.Context, layer string, features []geodata.Featu
 		_, err := layerNum(ctx, db.r, layer)
 		return err
 	}
-	rows, err := encodeFeatures(features)
+	rows, err := encodeFeaturesCtx(ctx, features)
 	if err != nil {
 		return fmt.Errorf("sqlite: import into %s: %w", layer, err)
 	}
@@ -193,9 +193,17 @@ type featureRow struct {
 // input fails fast and holds no lock. Ids must be unique within the batch:
 // two features with one id are a mistake in the input, not an update.
 func encodeFeatures(features []geodata.Feature) ([]featureRow, error) {
+	return encodeFeaturesCtx(context.Background(), features)
+}
+
+// encodeFeaturesCtx is encodeFeatures stopping when ctx ends.
+func encodeFeaturesCtx(ctx context.Context, features []geodata.Feature) ([]featureRow, error) {
 	out := make([]featureRow, len(features))
 	seen := make(map[string]int, len(features))
 	for i, f := range features {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if prev, dup := seen[f.ID]; dup {
 			return nil, geodata.Invalidf("feature %d (id %q): id already used by feature %d", i+1, f.ID, prev)
 		}
