@@ -17,7 +17,8 @@ func TestExportCSVIsInjectionSafe(t *testing.T) {
 	hostile := filepath.Join(dir, "hostile.geojson")
 	writeFile(t, hostile, `{"type":"FeatureCollection","features":[{"type":"Feature","id":"=2+5",
 		"geometry":{"type":"Point","coordinates":[69.123456789,34.5]},
-		"properties":{"name":"=HYPERLINK(\"https://evil.example\")","@head":"-1+1","sources":[{"title":"+cmd"}]}}]}`)
+		"properties":{"name":"=HYPERLINK(\"https://evil.example\")","@head":"-1+1","sources":[{"title":"+cmd"}],
+		"coord_source":{"kind":"placed","note":"placed by casmap on =1+1"}}}]}`)
 	if out, err := casmap(t, "import", "--layer", "places", "--db", db, hostile); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
