@@ -31,8 +31,9 @@ const (
 )
 
 type manifestEntry struct {
-	ID   string `json:"id"`
-	File string `json:"file"`
+	ID    string   `json:"id"`
+	File  string   `json:"file"`
+	Files []string `json:"files"`
 }
 
 func readManifest(t *testing.T) []manifestEntry {
@@ -45,7 +46,17 @@ func readManifest(t *testing.T) []manifestEntry {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatalf("parse layers.json: %v", err)
 	}
-	return m
+	// A layer stored in several files is checked one file at a time.
+	var out []manifestEntry
+	for _, e := range m {
+		if len(e.Files) == 0 {
+			out = append(out, e)
+		}
+		for _, f := range e.Files {
+			out = append(out, manifestEntry{ID: e.ID, File: f})
+		}
+	}
+	return out
 }
 
 // loadLayer reads a seed file directly (not through seed.Load, so a broken

@@ -6,6 +6,7 @@ package seed
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/paulmach/orb"
@@ -21,23 +22,27 @@ var files embed.FS
 // (incidents against the incident rules too), and gives each layer its
 // version (see Versions). It fails on the first bad file, naming it.
 func Load() ([]geodata.LayerData, error) {
-	manifest, err := loadManifest(files)
+	return LoadFS(files)
+}
+
+// LoadFS is Load for a seed held in fsys: a layers.json manifest whose
+// entries name a "file", a list of "files", or both (read in that order)
+// into one layer. An id that repeats within a layer, in one file or across
+// its files, is an error naming where it first appeared and again.
+func LoadFS(fsys fs.FS) ([]geodata.LayerData, error) {
+	manifest, err := loadManifest(fsys)
 	if err != nil {
 		return nil, err
 	}
-	vs, err := versions(files, manifest)
+	vs, err := versions(fsys, manifest)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]geodata.LayerData, 0, len(manifest))
 	for _, m := range manifest {
-		var features []geodata.Feature
-		for _, p := range m.paths() {
-			fs, err := loadFile(m.ID, p)
-			if err != nil {
-				return nil, err
-			}
-			features = append(features, fs...)
+		features, err := loadLayer(fsys, m)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, geodata.LayerData{Layer: m.Layer, Features: features, Version: vs[m.ID]})
 	}
@@ -45,9 +50,30 @@ func Load() ([]geodata.LayerData, error) {
 	return out, nil
 }
 
+// loadLayer reads a layer's files in order into one list of features,
+// refusing an id that any earlier feature of the layer already has.
+func loadLayer(fsys fs.FS, m layerEntry) ([]geodata.Feature, error) {
+	var features []geodata.Feature
+	seen := map[string]string{}
+	for _, p := range m.paths() {
+		got, err := loadFile(fsys, m.ID, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range got {
+			if first, dup := seen[f.ID]; dup {
+				return nil, fmt.Errorf("seed layer %s: feature id %q is in %s and again in %s", m.ID, f.ID, first, p)
+			}
+			seen[f.ID] = p
+		}
+		features = append(features, got...)
+	}
+	return features, nil
+}
+
 // loadFile decodes and validates one of a layer's files.
-func loadFile(layer, path string) ([]geodata.Feature, error) {
-	data, err := files.ReadFile(path)
+func loadFile(fsys fs.FS, layer, path string) ([]geodata.Feature, error) {
+	data, err := fs.ReadFile(fsys, path)
 	if err != nil {
 		return nil, fmt.Errorf("seed layer %s: %w", layer, err)
 	}
