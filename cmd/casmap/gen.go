@@ -3,10 +3,8 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -28,17 +26,22 @@ const genBatch = 50000
 // same incidents, so a second run updates rather than adds.
 func genCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := commonFlags("gen", getenv, stderr, &cfg, false)
+	fs := newFlags("gen", &cfg, false)
 	n := fs.Int("incidents", 0, "how many synthetic incidents to make")
 	seed := fs.Uint64("seed", 1, "random seed: one seed always makes the same incidents")
 	batch := fs.Int("batch", genBatch, "incidents per transaction")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
 	}
-	if *n <= 0 || *n > 100_000_000 || *batch <= 0 || fs.NArg() > 0 {
-		return errors.New("usage: casmap gen --incidents N [--seed S] [--db FILE] (N from 1 to 100000000)")
+	switch {
+	case *n <= 0 || *n > 100_000_000:
+		return usageError("gen", "--incidents takes a number from 1 to 100000000")
+	case *batch <= 0:
+		return usageError("gen", "--batch takes a number from 1 up")
+	case fs.NArg() > 0:
+		return usageError("gen", fmt.Sprintf("gen takes no arguments, got %q", fs.Args()))
 	}
-	db, err := openSeeded(ctx, cfg.DB, slog.New(slog.NewTextHandler(stderr, nil)))
+	db, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,7 @@ func TestGen(t *testing.T) {
 	gen := func(name string, args ...string) []geodata.Feature {
 		t.Helper()
 		path := filepath.Join(dir, name)
+		mustSeed(t, path)
 		args = append([]string{"gen", "--incidents", "2000", "--db", path}, args...)
 		out, err := casmap(t, args...)
 		if err != nil {

@@ -8,10 +8,15 @@
 //	casmap import --layer ID [--db FILE] FILE.geojson|FILE.csv
 //	casmap export --layer ID [--format geojson|csv|kml] [--db FILE] [OUT]
 //	casmap gen --incidents N [--seed S] [--db FILE]
+//	casmap help [COMMAND]
+//
+// Only serve and seed create a database; the other commands refuse a file
+// that does not exist.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,35 +35,40 @@ func main() {
 }
 
 // run is the whole program behind main, with its outside world passed in
-// so tests can drive it.
+// so tests can drive it. Help, asked for in any of the usual ways, goes to
+// stdout and returns nil.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, args, getenv, stdout, stderr)
-	case "seed":
-		return seedCmd(ctx, args, getenv, stdout, stderr)
-	case "import":
-		return importCmd(ctx, args, getenv, stdout, stderr)
-	case "export":
-		return exportCmd(ctx, args, getenv, stdout, stderr)
-	case "gen":
-		return genCmd(ctx, args, getenv, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	if len(args) > 0 && isHelp(args[0]) {
+		printHelp(stdout)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	name := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		if len(args) == 0 {
+			printHelp(stdout)
+			return nil
+		}
+		name, args = args[0], []string{"--help"}
+	}
+	c, ok := findCommand(name)
+	if !ok {
+		return unknownCommand(name)
+	}
+	err := c.run(ctx, args, getenv, stdout, stderr)
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	return err
 }
 
-const usage = `usage:
-  casmap [serve] [--addr 127.0.0.1:8080] [--db ./casmap.db]   serve the map and API
-  casmap seed [--force] [--db FILE]                           fill a new database (--force: rebuild the seeded layers)
-  casmap import --layer ID [--db FILE] FILE                   add features from GeoJSON or ACLED-style CSV
-  casmap export --layer ID [--format geojson|csv|kml] [FILE]  write a layer out (to stdout without FILE)
-  casmap gen --incidents N [--seed S] [--db FILE]             add N synthetic incidents (ids gen-000001...) for scale tests
-environment: CASMAP_ADDR, CASMAP_DB
-`
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
+}

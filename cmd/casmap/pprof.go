@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -40,20 +39,4 @@ func servePprof(addr string) (stop func(), err error) {
 	srv := &http.Server{Handler: server.GuardHosts(mux), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return func() { srv.Close() }, nil
-}
-
-// hideFlag leaves the flag name out of fs's usage text: it is for people
-// measuring the program, not for its users.
-func hideFlag(fs *flag.FlagSet, name string) {
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
-		shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
-		shown.SetOutput(fs.Output())
-		fs.VisitAll(func(f *flag.Flag) {
-			if f.Name != name {
-				shown.Var(f.Value, f.Name, f.Usage)
-			}
-		})
-		shown.PrintDefaults()
-	}
 }

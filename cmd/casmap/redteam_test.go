@@ -19,6 +19,7 @@ func TestExportCSVIsInjectionSafe(t *testing.T) {
 		"geometry":{"type":"Point","coordinates":[69.123456789,34.5]},
 		"properties":{"name":"=HYPERLINK(\"https://evil.example\")","@head":"-1+1","sources":[{"title":"+cmd"}],
 		"coord_source":{"kind":"placed","note":"placed by casmap on =1+1"}}}]}`)
+	mustSeed(t, db)
 	if out, err := casmap(t, "import", "--layer", "places", "--db", db, hostile); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
@@ -78,7 +79,9 @@ func TestImportRefusesUnknownCountry(t *testing.T) {
 	bad := filepath.Join(dir, "bad.geojson")
 	writeFile(t, bad, `{"type":"FeatureCollection","features":[{"type":"Feature","id":"x",
 		"geometry":{"type":"Point","coordinates":[69,34]},"properties":{"country":"Afghanistan","sources":[{"title":"t"}]}}]}`)
-	_, err := casmap(t, "import", "--layer", "places", "--db", filepath.Join(dir, "c.db"), bad)
+	db := filepath.Join(dir, "c.db")
+	mustSeed(t, db)
+	_, err := casmap(t, "import", "--layer", "places", "--db", db, bad)
 	if err == nil || !strings.Contains(err.Error(), "ISO 3166-1") {
 		t.Errorf("import with country Afghanistan = %v, want an error naming ISO 3166-1", err)
 	}

@@ -16,9 +16,7 @@ import (
 func TestServeTakesNewSeedRelease(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "casmap.db")
-	if out, err := casmap(t, "seed", "--db", path); err != nil {
-		t.Fatalf("seed: %v\n%s", err, out)
-	}
+	mustSeed(t, path)
 	csv := filepath.Join(dir, "mine.csv")
 	writeFile(t, csv, "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source,admin1\n"+
 		"MINE1,2023-03-01,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,RFE/RL,Gorno-Badakhshan\n")

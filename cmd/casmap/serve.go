@@ -3,13 +3,15 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/casmap/casmap/geodata/seed"
@@ -26,25 +28,6 @@ type config struct {
 	DB   string
 }
 
-// commonFlags declares --db (and --addr when addr is true) with
-// environment fallbacks.
-func commonFlags(name string, getenv func(string) string, stderr io.Writer, cfg *config, addr bool) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.DB, "db", envOr(getenv, "CASMAP_DB", "./casmap.db"), "SQLite database file (env CASMAP_DB)")
-	if addr {
-		fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "CASMAP_ADDR", "127.0.0.1:8080"), "address to listen on (env CASMAP_ADDR)")
-	}
-	return fs
-}
-
-func envOr(getenv func(string) string, key, fallback string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return fallback
-}
-
 // openSeeded opens the database, creating it when it does not exist, and
 // brings its seeded layers up to date with the seed built into the binary.
 func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, error) {
@@ -57,6 +40,21 @@ func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.
 		return nil, err
 	}
 	return db, nil
+}
+
+// openExisting opens a database that must exist already. Only serve and
+// seed create one, so a mistyped --db fails here rather than making a new
+// database that the command would then read or write.
+func openExisting(ctx context.Context, path string) (*sqlite.DB, error) {
+	_, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("database %s does not exist; give --db (or CASMAP_DB) the database you meant, "+
+			"or create it with 'casmap seed --db %s' ('casmap serve' creates it too)", path, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return sqlite.Open(ctx, path)
 }
 
 // updateSeed writes the seeded layers the database lacks or holds from
@@ -110,18 +108,17 @@ func holdsSeed(held, want map[string]string) bool {
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := commonFlags("serve", getenv, stderr, &cfg, true)
+	fs := newFlags("serve", &cfg, true)
 	// Slow clients are cut off after this long without a whole request
 	// head (slowloris); tests shorten it to see that happen.
-	readHeader := fs.Duration("read-header-timeout", 5*time.Second, "how long a client may take to send a request's headers")
+	readHeader := fs.Duration("read-header-timeout", 5*time.Second, "how long a client may take to send a request's headers, a `DURATION` such as 5s or 500ms")
 	pprofAddr := fs.String("pprof", "", "serve Go profiles at this loopback address (for benchmarks)")
-	hideFlag(fs, "pprof")
-	netf := addNetFlags(fs, getenv)
-	if err := fs.Parse(args); err != nil {
+	netf := addNetFlags(fs)
+	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+		return usageError("serve", fmt.Sprintf("serve takes no arguments, got %q", fs.Args()))
 	}
 	var scfg server.Config
 	if err := netf.apply(&scfg); err != nil {
@@ -134,6 +131,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		defer stop()
 	}
+	// Listen first: a busy port fails before anything touches the database.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return listenError(cfg.Addr, err)
+	}
+	defer ln.Close()
 	logs := newLogBuffer(stderr)
 	defer logs.Close()
 	logger := slog.New(slog.NewTextHandler(logs, nil))
@@ -145,10 +148,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	assets, err := web.Assets()
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
 		Handler:           server.New(scfg, db, assets, logger),
@@ -181,10 +180,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := commonFlags("seed", getenv, stderr, &cfg, false)
-	force := fs.Bool("force", false, "rebuild the seeded layers even if the database has data (imported features are kept)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("seed", &cfg, false)
+	force := fs.Bool("force", false, "rewrite every seeded layer, changed or not (imported features are kept)")
+	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("seed", fmt.Sprintf("seed takes no arguments, got %q", fs.Args()))
 	}
 	db, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
@@ -201,4 +203,14 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	fmt.Fprintf(stdout, "seeded %d layers (%s) into %s; imported features kept\n", len(written), strings.Join(written, ", "), cfg.DB)
 	return nil
+}
+
+// listenError says why serve cannot listen on addr and how to choose
+// another address.
+func listenError(addr string, err error) error {
+	how := "choose another with --addr HOST:PORT, CASMAP_ADDR=HOST:PORT or, through make, make run ADDR=HOST:PORT"
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("listen on %s: the address is already in use (by another casmap or another program); %s", addr, how)
+	}
+	return fmt.Errorf("listen on %s: %w; %s", addr, err, how)
 }

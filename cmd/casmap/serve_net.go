@@ -15,13 +15,14 @@ type netFlags struct {
 	baseURL, proxies, cors, hosts string
 }
 
-// addNetFlags declares them on fs, with environment fallbacks.
-func addNetFlags(fs *flag.FlagSet, getenv func(string) string) *netFlags {
+// addNetFlags declares them on fs; parseFlags fills those left out from
+// their environment variables (flagEnv).
+func addNetFlags(fs *flag.FlagSet) *netFlags {
 	n := &netFlags{}
-	fs.StringVar(&n.baseURL, "base-url", getenv("CASMAP_BASE_URL"), "absolute URL the API's links start with, e.g. https://map.example.org (env CASMAP_BASE_URL)")
-	fs.StringVar(&n.proxies, "trusted-proxy", getenv("CASMAP_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of proxies whose X-Forwarded-* headers are believed (env CASMAP_TRUSTED_PROXIES)")
-	fs.StringVar(&n.cors, "cors-origin", getenv("CASMAP_CORS_ORIGIN"), "comma-separated origins whose pages may read the API cross-origin, or * for any; none by default (env CASMAP_CORS_ORIGIN)")
-	fs.StringVar(&n.hosts, "allowed-host", getenv("CASMAP_ALLOWED_HOSTS"), "comma-separated host names served besides IP addresses and localhost (env CASMAP_ALLOWED_HOSTS)")
+	fs.StringVar(&n.baseURL, "base-url", "", "absolute URL the API's links start with, e.g. https://map.example.org")
+	fs.StringVar(&n.proxies, "trusted-proxy", "", "comma-separated addresses or CIDR ranges of proxies whose X-Forwarded-* headers are believed")
+	fs.StringVar(&n.cors, "cors-origin", "", "comma-separated origins whose pages may read the API cross-origin, or * for any; none by default")
+	fs.StringVar(&n.hosts, "allowed-host", "", "comma-separated host names served besides IP addresses and localhost")
 	return n
 }
 

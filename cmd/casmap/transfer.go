@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,37 +15,43 @@ import (
 	"github.com/casmap/casmap/geodata"
 	"github.com/casmap/casmap/geodata/format"
 	"github.com/casmap/casmap/geodata/seed"
+	"github.com/casmap/casmap/geodata/sqlite"
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 )
 
 func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := commonFlags("import", getenv, stderr, &cfg, false)
-	layer := fs.String("layer", "", "id of the layer to add to (e.g. incidents)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("import", &cfg, false)
+	layer := fs.String("layer", "", "the `ID` of the layer to add to (e.g. incidents)")
+	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
 	}
-	if *layer == "" || fs.NArg() != 1 {
-		return errors.New("usage: casmap import --layer ID FILE.geojson|FILE.csv")
+	switch {
+	case *layer == "":
+		return usageError("import", "--layer is missing")
+	case fs.NArg() == 0:
+		return usageError("import", "the file to import is missing")
+	case fs.NArg() > 1:
+		return usageError("import", fmt.Sprintf("one file at a time, got %q", fs.Args()))
 	}
 	path := fs.Arg(0)
-	features, err := readImport(path, stderr)
-	if err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
-	}
-	db, err := openSeeded(ctx, cfg.DB, slog.New(slog.NewTextHandler(stderr, nil)))
+	db, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if len(features) == 0 {
-		fmt.Fprintf(stdout, "%s holds no features; nothing changed\n", path)
-		return nil
+	l, err := findLayer(ctx, db, cfg.DB, *layer)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
-	l, err := db.Layer(ctx, *layer)
+	features, err := readImport(path, stderr)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
+	}
+	if len(features) == 0 {
+		fmt.Fprintf(stdout, "%s holds no features; nothing changed in %s\n", path, cfg.DB)
+		return nil
 	}
 	// The rules of every write, as for the API's (geodata.CheckWrite).
 	for i, f := range features {
@@ -65,8 +71,27 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err := db.ImportBatch(ctx, *layer, features); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	fmt.Fprintf(stdout, "imported %d features from %s into layer %s in %s\n", len(features), path, *layer, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "imported %d features from %s into layer %s of %s in %s\n",
+		len(features), path, *layer, cfg.DB, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// findLayer returns the layer id of the database at path, or an error
+// that lists the layers it has.
+func findLayer(ctx context.Context, db *sqlite.DB, path, id string) (geodata.Layer, error) {
+	l, err := db.Layer(ctx, id)
+	if !errors.Is(err, geodata.ErrNotFound) {
+		return l, err
+	}
+	layers, lerr := db.Layers(ctx)
+	if lerr != nil {
+		return l, err
+	}
+	ids := make([]string, len(layers))
+	for i, l := range layers {
+		ids[i] = l.ID
+	}
+	return l, fmt.Errorf("%s has no layer %q; its layers are %s", path, id, strings.Join(ids, ", "))
 }
 
 // readImport reads and parses every record of a GeoJSON or ACLED-style CSV
@@ -112,25 +137,34 @@ func isTerminal(w io.Writer) bool {
 
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := commonFlags("export", getenv, stderr, &cfg, false)
-	layer := fs.String("layer", "", "id of the layer to write out")
+	fs := newFlags("export", &cfg, false)
+	layer := fs.String("layer", "", "the `ID` of the layer to write out")
 	name := fs.String("format", "geojson", "geojson, csv or kml")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
 	}
-	if *layer == "" || fs.NArg() > 1 {
-		return errors.New("usage: casmap export --layer ID [--format geojson|csv|kml] [FILE]")
+	switch {
+	case *layer == "":
+		return usageError("export", "--layer is missing")
+	case fs.NArg() > 1:
+		return usageError("export", fmt.Sprintf("one output file at most, got %q", fs.Args()))
 	}
 	fm, ok := format.ByName(*name)
 	if !ok {
 		return fmt.Errorf("export: unknown format %q; use geojson, csv or kml", *name)
 	}
-	db, err := openSeeded(ctx, cfg.DB, slog.New(slog.NewTextHandler(stderr, nil)))
+	out := fs.Arg(0)
+	if out != "" {
+		if err := checkOutDir(out); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	db, err := openExisting(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	l, err := db.Layer(ctx, *layer)
+	l, err := findLayer(ctx, db, cfg.DB, *layer)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -154,27 +188,65 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err := fm.Write(&buf, format.Doc{Layer: l, Page: all, TimeStamp: time.Now(), Version: v}); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if out == "" {
 		_, err = stdout.Write(buf.Bytes())
 		return err
 	}
-	return writeFileAtomic(fs.Arg(0), buf.Bytes())
+	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(stdout, "wrote %d features of layer %s from %s (data version %s) to %s\n", len(all.Features), l.ID, cfg.DB, v, out)
+	return nil
+}
+
+// checkOutDir fails, naming the path the user gave, when the folder an
+// export would be written to does not exist.
+func checkOutDir(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
+	case err != nil:
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	case !st.IsDir():
+		return fmt.Errorf("cannot write %s: %s is not a folder", path, dir)
+	}
+	return nil
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so a failed
-// export never leaves half a file under the name asked for.
+// export never leaves half a file under the name asked for. Its errors name
+// path, never the temporary file.
 func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".casmap-export-*")
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot write %s: %w", path, pathless(err))
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return err
+		return fmt.Errorf("cannot write %s: %w", path, pathless(err))
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return fmt.Errorf("cannot write %s: %w", path, pathless(err))
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, pathless(err))
+	}
+	return nil
+}
+
+// pathless is err without the file name a *fs.PathError or *os.LinkError
+// carries (the temporary file's, which means nothing to the user).
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }

@@ -29,6 +29,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	db1, db2 := filepath.Join(dir, "one.db"), filepath.Join(dir, "two.db")
 	exported := filepath.Join(dir, "incidents.geojson")
+	mustSeed(t, db1)
+	mustSeed(t, db2)
 	if out, err := casmap(t, "export", "--layer", "incidents", "--db", db1, exported); err != nil {
 		t.Fatalf("export: %v\n%s", err, out)
 	}
@@ -66,6 +68,7 @@ func TestImportCSVAllOrNothing(t *testing.T) {
 	header := "event_id_cnty,event_date,event_type,actor1,country,location,latitude,longitude,fatalities,notes,source,admin1\n"
 	writeFile(t, good, header+"T1,2023-03-01,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,RFE/RL,Gorno-Badakhshan\n")
 	writeFile(t, bad, header+"T2,2023-03-02,Battles,Army,Tajikistan,Khorog,37.49,71.55,2,n,s,Gorno-Badakhshan\nT3,2023-03-03,Battles,Army,Tajikistan,Khorog,not-a-lat,71.55,2,n,s,Gorno-Badakhshan\n")
+	mustSeed(t, db)
 
 	before := exportCount(t, db)
 	if out, err := casmap(t, "import", "--layer", "incidents", "--db", db, good); err != nil {
@@ -83,6 +86,14 @@ func TestImportCSVAllOrNothing(t *testing.T) {
 	}
 	if _, err := casmap(t, "import", "--layer", "nope", "--db", db, good); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("import into an unknown layer: error = %v, want it to name the layer", err)
+	}
+}
+
+// mustSeed creates and seeds the database at path with `casmap seed`.
+func mustSeed(t *testing.T, path string) {
+	t.Helper()
+	if out, err := casmap(t, "seed", "--db", path); err != nil {
+		t.Fatalf("casmap seed --db %s: %v\n%s", path, err, out)
 	}
 }
 
