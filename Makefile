@@ -6,37 +6,49 @@ BIN         := bin/casmap
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
+# Where `make run` listens and which database it serves, e.g.
+#   make run ADDR=127.0.0.1:9000 DB=/tmp/other.db
+# Left empty, casmap takes CASMAP_ADDR and CASMAP_DB, else 127.0.0.1:8080
+# and ./casmap.db.
+ADDR        ?=
+DB          ?=
+
 GO_SOURCES  := $(shell find cmd geodata server web -name '*.go' -not -path '*/node_modules/*') \
                $(shell find geodata/seed geodata/sqlite/migrations geodata/postgis/migrations server -name '*.json' -o -name '*.geojson' -o -name '*.sql') go.mod go.sum
 WEB_SOURCES := $(shell find web/src -type f) web/index.html web/build.mjs
 
-.PHONY: all build run test test-go test-e2e vet bench clean
+.PHONY: all build run test test-go test-e2e screenshots vet bench clean
 
 all: build
 
 # npm ci only when the lock file changed since the last install.
 node_modules/.package-lock.json: package.json package-lock.json
+	@echo "npm ci: installing Leaflet, esbuild and playwright-core into node_modules"
 	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
 web/dist/index.html: node_modules/.package-lock.json $(WEB_SOURCES)
-	$(NPM) run build
+	@echo "esbuild: bundling the page into web/dist"
+	$(NPM) run --silent build
 
 $(BIN): web/dist/index.html $(GO_SOURCES)
+	@echo "go build: compiling $(BIN) with the page and the data built in;" \
+		"a first build also compiles SQLite and the other modules (about a minute), later ones take seconds"
 	$(GO) build -trimpath -o $(BIN) ./cmd/casmap
 
 ## build: the single binary with the web assets embedded
 build: $(BIN)
 
-## run: build, then serve the map on 127.0.0.1:8080 with ./casmap.db
+## run: build, then serve the map (ADDR and DB as above)
 run: build
-	./$(BIN) serve
+	./$(BIN) serve $(if $(ADDR),--addr '$(ADDR)') $(if $(DB),--db '$(DB)')
 
 vet:
 	@test -z "$$(gofmt -l cmd geodata server web)" || { gofmt -l cmd geodata server web; echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
-## test: Go unit, HTTP and GDAL tests, then browser tests in Chromium
+## test: Go unit, HTTP and GDAL tests, then browser tests in Chromium. It
+## leaves the tree as it found it: screenshots go to web/e2e/screenshots/.
 test: build vet test-go test-e2e
 
 test-go: build
@@ -46,6 +58,11 @@ test-e2e: build
 	@test -x "$(CHROMIUM_PATH)" || { echo "Chromium not found at $(CHROMIUM_PATH): apt-get install chromium (or set CHROMIUM_PATH)"; exit 1; }
 	$(NPM) run test:unit
 	CASMAP_BIN=$(CURDIR)/$(BIN) $(NPM) run test:e2e
+
+## screenshots: the browser tests, saving their screenshots to docs/ (the
+## README's pictures) instead; commit them when what they show changed.
+screenshots: build
+	CASMAP_SCREENSHOTS=docs $(MAKE) --no-print-directory test-e2e
 
 ## bench: figures, never pass/fail on time: first-view bytes, casmap vs nginx
 ## on the same bytes, load with clients hanging up (bench/run.sh; needs wrk and

@@ -1,12 +1,10 @@
 // Keyboard and screen-reader access, the phone layout with every panel
-// open, printing, search by any spelling, and the screenshots in docs/, in
+// open, printing, search by any spelling, and the screenshots (see screenshotPath), in
 // a real browser against the real binary, on a laptop and on a phone.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import {
-  REPO, VIEWPORTS, gotoMap, openPage, openPanel, useCasmap,
+  VIEWPORTS, gotoMap, openPage, openPanel, screenshotPath, useCasmap,
 } from './harness.mjs';
 
 const TERMEZ = '2022-07-05-termez-rockets';
@@ -94,9 +92,9 @@ describe('access, print and search', () => {
         assert.equal(await page.locator(sel).isVisible(), false, `${sel} not printed`);
       }
       if (vp.name === 'desktop') {
-        await mkdir(path.join(REPO, 'docs'), { recursive: true });
-        await page.screenshot({ path: path.join(REPO, 'docs/print.png'), fullPage: true });
-        t.diagnostic('saved docs/print.png');
+        const shot = await screenshotPath('print.png');
+        await page.screenshot({ path: shot, fullPage: true });
+        t.diagnostic(`saved ${shot}`);
       }
       check();
       await context.close();
@@ -140,10 +138,10 @@ describe('access, print and search', () => {
       }
     };
     await fits('details open');
-    await mkdir(path.join(REPO, 'docs'), { recursive: true });
+    const shot = await screenshotPath('screenshot-phone.png');
     await page.mouse.move(389, 100);
-    await page.screenshot({ path: path.join(REPO, 'docs/screenshot-phone.png') });
-    t.diagnostic('saved docs/screenshot-phone.png');
+    await page.screenshot({ path: shot });
+    t.diagnostic(`saved ${shot}`);
     await openPanel(page);
     await fits('layers panel and details open');
     await page.locator('.casmap-panel-body').evaluate((b) => { b.scrollTop = b.scrollHeight; });

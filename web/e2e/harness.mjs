@@ -3,13 +3,14 @@
 // driven by playwright-core. It builds nothing: run `npm run build` and
 // `go build -o bin/casmap ./cmd/casmap` first (or point CASMAP_BIN at one).
 // A missing binary or browser fails the tests with a message saying so.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -41,7 +42,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * startServer runs `casmap serve` on a free port with a database in a new
  * temp dir and waits (up to 20 s) for GET /healthz to answer 200.
- * prepare(bin, db), if given, runs first, to fill the database.
+ * prepare(bin, db), if given, runs first, on the database `casmap seed`
+ * has just made, to fill it further.
  * It returns {url, stop, log}.
  */
 export async function startServer({ prepare = null } = {}) {
@@ -53,7 +55,11 @@ export async function startServer({ prepare = null } = {}) {
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
   const log = [];
-  if (prepare) await prepare(bin, path.join(dir, 'casmap.db'));
+  if (prepare) {
+    // Only serve and seed create a database; prepare fills one that exists.
+    await promisify(execFile)(bin, ['seed', '--db', path.join(dir, 'casmap.db')], { timeout: 60_000 });
+    await prepare(bin, path.join(dir, 'casmap.db'));
+  }
   const child = spawn(bin, ['serve', '--addr', addr, '--db', path.join(dir, 'casmap.db')], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CASMAP_ADDR: '', CASMAP_DB: '' },
@@ -90,6 +96,19 @@ export async function startServer({ prepare = null } = {}) {
     await sleep(100);
   }
   return { url, stop, log };
+}
+
+/**
+ * screenshotPath returns the file the screenshot `name` is saved to, making
+ * its folder: CASMAP_SCREENSHOTS (relative to the repository) when set, as
+ * `make screenshots` sets it to docs/ to refresh the README's pictures;
+ * otherwise web/e2e/screenshots/, which git ignores, so that a test run
+ * leaves the tree as it found it.
+ */
+export async function screenshotPath(name) {
+  const dir = path.resolve(REPO, process.env.CASMAP_SCREENSHOTS || 'web/e2e/screenshots');
+  await mkdir(dir, { recursive: true });
+  return path.join(dir, name);
 }
 
 /** launchBrowser starts headless Chromium from CHROMIUM_PATH or /usr/bin/chromium. */

@@ -1,12 +1,11 @@
 // The map's basics in a real browser against the real binary: layers and
 // counts, toggling, details with sources, downloads, text-only rendering of
-// data, the small-screen layout, and the screenshot in docs/.
+// data, the small-screen layout, and the screenshot (see screenshotPath).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import {
-  LAYERS, REPO, clickableIncident, drawnCount, eventually, gotoMap, openPage, settledCount, useCasmap,
+  LAYERS, clickableIncident, drawnCount, eventually, gotoMap, openPage, screenshotPath, settledCount, useCasmap,
 } from './harness.mjs';
 
 describe('map page', () => {
@@ -152,9 +151,9 @@ describe('map page', () => {
     await details.waitFor({ state: 'visible' });
     await page.mouse.move(1, 899);
     await page.waitForTimeout(300);
-    await mkdir(path.join(REPO, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(REPO, 'docs/screenshot.png') });
-    t.diagnostic('saved docs/screenshot.png');
+    const shot = await screenshotPath('screenshot.png');
+    await page.screenshot({ path: shot });
+    t.diagnostic(`saved ${shot}`);
     check();
     await context.close();
   });
