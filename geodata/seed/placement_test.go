@@ -63,7 +63,7 @@ func TestEveryFeatureHasACoordSource(t *testing.T) {
 }
 
 // lineFiles are the layers whose lines name the places they join.
-var lineFiles = []string{"tapi.geojson", "railways.geojson"}
+var lineFiles = []string{"tapi.geojson", "railways.geojson", "power.geojson"}
 
 // TestLineEndsMeetTheirPlaces checks every from_place and to_place: the
 // place exists and the line's first or last vertex lies within
