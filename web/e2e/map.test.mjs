@@ -15,7 +15,7 @@ describe('map page', () => {
   let cols;
   const setup = () => ({ server, browser, cols } = app());
 
-  test('lists the six layers in order with the API counts', async () => {
+  test('lists the layers in order with the API counts', async () => {
     setup();
     const { page, check, context, requests } = await openPage(browser);
     await gotoMap(page, server.url);
