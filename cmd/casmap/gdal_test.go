@@ -36,6 +36,7 @@ var mainFields = map[string][]string{
 	"railways":  {"status"},
 	"incidents": {"category", "confidence", "date"},
 	"places":    {"name", "kind"},
+	"power":     {"status"},
 }
 
 // requireGDAL fails, never skips: the GDAL check is part of the suite.
