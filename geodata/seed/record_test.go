@@ -31,8 +31,8 @@ var (
 // recordMinimum is the size of the record the issue asks for, and
 // yearMinimum the fewest incidents any year of 2021-2025 may have.
 const (
-	recordMinimum = 40
-	yearMinimum   = 3
+	recordMinimum = 90
+	yearMinimum   = 8
 )
 
 // sameEventKm is how close two incidents of the same day and category must
