@@ -37,6 +37,7 @@ var mainFields = map[string][]string{
 	"incidents": {"category", "confidence", "date"},
 	"places":    {"name", "kind"},
 	"power":     {"status"},
+	"provinces": {"name", "name_ru", "country", "iso_3166_2"},
 }
 
 // requireGDAL fails, never skips: the GDAL check is part of the suite.

