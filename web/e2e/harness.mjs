@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** LAYERS are the layer ids in display order, bottom first. */
-export const LAYERS = ['borders', 'gbao', 'tapi', 'railways', 'incidents', 'places', 'power'];
+export const LAYERS = ['borders', 'provinces', 'gbao', 'tapi', 'railways', 'incidents', 'places', 'power'];
 
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

@@ -3,7 +3,7 @@
 // mirror them.
 
 /** LAYER_ORDER is the drawing order, bottom first. */
-export const LAYER_ORDER = ['borders', 'gbao', 'tapi', 'railways', 'incidents', 'places'];
+export const LAYER_ORDER = ['borders', 'provinces', 'gbao', 'tapi', 'railways', 'incidents', 'places'];
 
 /** paneZ gives each layer's pane a z-index above Leaflet's overlay pane. */
 export function paneZ(id) {
