@@ -162,6 +162,7 @@ func TestWritingCommandsNameTheDatabase(t *testing.T) {
 	}{
 		{[]string{"seed", "--db", db}, []string{"seeded", db}},
 		{[]string{"seed", "--db", db}, []string{"nothing changed", db}},
+		{[]string{"seed", "--force", "--db", db}, []string{"replaced ", "seeded layers in " + db, "keeping imported features"}},
 		{[]string{"export", "--layer", "places", "--db", db, geojson}, []string{"wrote", db, geojson}},
 		{[]string{"import", "--layer", "places", "--db", db, geojson}, []string{"imported", "layer places", db}},
 		{[]string{"gen", "--incidents", "5", "--db", db}, []string{"generated 5", db}},

@@ -27,9 +27,9 @@ const genBatch = 50000
 func genCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlags("gen", &cfg, false)
-	n := fs.Int("incidents", 0, "how many synthetic incidents to make")
-	seed := fs.Uint64("seed", 1, "random seed: one seed always makes the same incidents")
-	batch := fs.Int("batch", genBatch, "incidents per transaction")
+	n := fs.Int("incidents", 0, "make `N` synthetic incidents, from 1 to 100000000")
+	seed := fs.Uint64("seed", 1, "random seed `S`: one seed always makes the same incidents")
+	batch := fs.Int("batch", genBatch, "write `N` incidents per transaction")
 	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.
 	if err != nil {
 		return nil, err
 	}
-	if _, err := updateSeed(ctx, db, path, logger, false); err != nil {
+	if _, _, err := updateSeed(ctx, db, path, logger, false); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -59,40 +59,42 @@ func openExisting(ctx context.Context, path string) (*sqlite.DB, error) {
 
 // updateSeed writes the seeded layers the database lacks or holds from
 // another release of the seed (all of them when force is set), keeping
-// imported features, logs what it did and returns the layers it wrote. It
+// imported features, logs what it did and returns the layers it wrote and
+// whether the database was new (held no layers). It
 // compares the seed's versions, a hash of the embedded files, with the
 // database's first, and parses the seed only when they differ: an
 // unchanged database costs a restart under a millisecond, not the tens a
 // parse takes.
-func updateSeed(ctx context.Context, db *sqlite.DB, path string, logger *slog.Logger, force bool) ([]string, error) {
+func updateSeed(ctx context.Context, db *sqlite.DB, path string, logger *slog.Logger, force bool) (written []string, fresh bool, err error) {
 	want, err := seed.Versions()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	held, err := db.SeedVersions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	fresh = len(held) == 0
 	if !force && holdsSeed(held, want) {
-		return nil, nil
+		return nil, fresh, nil
 	}
 	data, err := seed.Load()
 	if err != nil {
-		return nil, err
+		return nil, fresh, err
 	}
-	written, err := db.SeedLayers(ctx, data, force)
+	written, err = db.SeedLayers(ctx, data, force)
 	if err != nil {
-		return nil, fmt.Errorf("seed %s: %w", path, err)
+		return nil, fresh, fmt.Errorf("seed %s: %w", path, err)
 	}
 	switch {
 	case len(written) == 0: // another process got there first
-	case len(held) == 0:
+	case fresh:
 		logger.Info("created and seeded a new database", "path", path, "layers", len(written))
 	default:
 		logger.Info("seed data changed: replaced seeded layers, keeping imported features",
 			"path", path, "layers", strings.Join(written, ","))
 	}
-	return written, nil
+	return written, fresh, nil
 }
 
 // holdsSeed reports whether every seed layer is in the database at the
@@ -193,15 +195,17 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
-	written, err := updateSeed(ctx, db, cfg.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), *force)
-	if err != nil {
+	written, fresh, err := updateSeed(ctx, db, cfg.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), *force)
+	switch {
+	case err != nil:
 		return err
-	}
-	if len(written) == 0 {
+	case len(written) == 0:
 		fmt.Fprintf(stdout, "%s already holds the current seed; nothing changed (use --force to rebuild the seeded layers)\n", cfg.DB)
-		return nil
+	case fresh:
+		fmt.Fprintf(stdout, "created %s and seeded %d layers: %s\n", cfg.DB, len(written), strings.Join(written, ", "))
+	default:
+		fmt.Fprintf(stdout, "replaced %d seeded layers in %s (%s), keeping imported features\n", len(written), cfg.DB, strings.Join(written, ", "))
 	}
-	fmt.Fprintf(stdout, "seeded %d layers (%s) into %s; imported features kept\n", len(written), strings.Join(written, ", "), cfg.DB)
 	return nil
 }
 

@@ -19,10 +19,10 @@ type netFlags struct {
 // their environment variables (flagEnv).
 func addNetFlags(fs *flag.FlagSet) *netFlags {
 	n := &netFlags{}
-	fs.StringVar(&n.baseURL, "base-url", "", "absolute URL the API's links start with, e.g. https://map.example.org")
-	fs.StringVar(&n.proxies, "trusted-proxy", "", "comma-separated addresses or CIDR ranges of proxies whose X-Forwarded-* headers are believed")
-	fs.StringVar(&n.cors, "cors-origin", "", "comma-separated origins whose pages may read the API cross-origin, or * for any; none by default")
-	fs.StringVar(&n.hosts, "allowed-host", "", "comma-separated host names served besides IP addresses and localhost")
+	fs.StringVar(&n.baseURL, "base-url", "", "the absolute `URL` the API's links start with, e.g. https://map.example.org")
+	fs.StringVar(&n.proxies, "trusted-proxy", "", "comma-separated `ADDRESSES` or CIDR ranges of proxies whose X-Forwarded-* headers are believed")
+	fs.StringVar(&n.cors, "cors-origin", "", "comma-separated `ORIGINS` whose pages may read the API cross-origin, or * for any; none by default")
+	fs.StringVar(&n.hosts, "allowed-host", "", "comma-separated `HOSTS` served besides IP addresses and localhost")
 	return n
 }
 

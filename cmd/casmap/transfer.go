@@ -139,7 +139,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	var cfg config
 	fs := newFlags("export", &cfg, false)
 	layer := fs.String("layer", "", "the `ID` of the layer to write out")
-	name := fs.String("format", "geojson", "geojson, csv or kml")
+	name := fs.String("format", "geojson", "the `FORMAT`: geojson, csv or kml")
 	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
 	}
