@@ -158,19 +158,31 @@ describe('map page', () => {
     await context.close();
   });
 
-  test('a download button yields the layer as GeoJSON', async () => {
+  test('each layer downloads as GeoJSON, CSV and KML, named for what it holds', async () => {
     setup();
     const { page, check, context } = await openPage(browser);
     await gotoMap(page, server.url);
+    const day = new Date().toISOString().slice(0, 10);
     for (const id of ['incidents', 'borders']) {
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.locator(`.layer-row[data-layer="${id}"] .layer-download`).click(),
-      ]);
-      assert.equal(download.suggestedFilename(), `${id}.geojson`);
-      const body = JSON.parse(await readFile(await download.path(), 'utf8'));
+      const row = page.locator(`.layer-row[data-layer="${id}"]`);
+      await row.locator('.layer-download').click();
+      const want = cols.get(id).itemCount;
+      const get = async (f) => {
+        const link = row.locator(`.layer-format-${f}`);
+        const box = await link.boundingBox();
+        const panel = await page.locator('.casmap-panel').boundingBox();
+        assert.ok(box && box.width > 30 && box.x + box.width <= panel.x + panel.width, `${id} ${f}: the button is whole (${JSON.stringify(box)})`);
+        const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+        assert.equal(download.suggestedFilename(), `casmap-${id}-${day}.${f}`, `${id} ${f}: file name`);
+        return readFile(await download.path(), 'utf8');
+      };
+      const body = JSON.parse(await get('geojson'));
       assert.equal(body.type, 'FeatureCollection');
-      assert.equal(body.features.length, cols.get(id).itemCount, `${id}: features in the download`);
+      assert.equal(body.features.length, want, `${id}: features in the GeoJSON`);
+      const csv = (await get('csv')).trim().split(/\r?\n/);
+      assert.match(csv[0], /^id,/, `${id}: CSV header`);
+      const kml = await get('kml');
+      assert.equal((kml.match(/<Placemark[ >]/g) || []).length, want, `${id}: placemarks in the KML`);
     }
     check();
     await context.close();

@@ -3,6 +3,9 @@
 
 const MAX_PAGES = 50;
 
+/** DOWNLOAD_LIMIT is the most features one download link asks for (the API's largest page). */
+export const DOWNLOAD_LIMIT = 10000;
+
 /** ApiError is a failed API call, with the server's problem details. */
 export class ApiError extends Error {
   constructor(message, { status = 0, title = '', detail = '', url = '' } = {}) {
@@ -13,34 +16,6 @@ export class ApiError extends Error {
     this.detail = detail;
     this.url = url;
   }
-}
-
-/**
- * createBanner wires the page's alert banner: show(message) makes it visible,
- * the close button hides it. Messages are set as text.
- */
-export function createBanner(el) {
-  const text = el.querySelector('.banner-text');
-  const close = el.querySelector('.banner-close');
-  const messages = new Set();
-  const render = () => {
-    text.textContent = [...messages].join(' ');
-    el.hidden = messages.size === 0;
-  };
-  close.addEventListener('click', () => {
-    messages.clear();
-    render();
-  });
-  return {
-    show(message) {
-      messages.add(message);
-      render();
-    },
-    clear() {
-      messages.clear();
-      render();
-    },
-  };
 }
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
@@ -93,7 +68,9 @@ async function problemOf(res) {
 export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(...a) } = {}) {
   // getJSON fetches url; a request aborted through signal rejects with
   // its AbortError and is not reported, as nobody waits for it any more.
-  async function getJSON(url, what, signal = undefined) {
+  const noStats = new Set();
+  let dataVersion = '';
+  async function getJSON(url, what, signal = undefined, { quiet404 = false } = {}) {
     let res;
     try {
       res = await fetchImpl(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
@@ -101,7 +78,10 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
       if (isAbort(err)) throw err;
       throw report(new ApiError(`Could not load ${what}: the server did not answer.`, { url }));
     }
+    const v = res.headers.get('x-data-version');
+    if (v) dataVersion = v;
     if (!res.ok) {
+      if (quiet404 && res.status === 404) throw new ApiError('not found', { status: 404, url });
       const p = await problemOf(res);
       const reason = [p.title || res.statusText || `HTTP ${res.status}`, p.detail].filter(Boolean).join(': ');
       throw report(new ApiError(`Could not load ${what} (${res.status}): ${reason}.`, { status: res.status, ...p, url }));
@@ -164,10 +144,44 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
       }
       return body;
     },
-    /** downloadPath is the URL of a layer's download (GeoJSON unless params.f says) with filters. */
-    downloadPath(id, params = {}) {
-      return itemsPath(base, id, { f: 'geojson', download: 1, limit: 10000, ...params });
+    /**
+     * downloadPath is the URL of a layer's features in format f (geojson,
+     * csv, kml) with filters: without download=1, so the page's own file
+     * name (the link's download attribute) is the one the browser uses.
+     */
+    downloadPath(id, params = {}, f = 'geojson') {
+      return itemsPath(base, id, { limit: DOWNLOAD_LIMIT, ...params, f });
     },
+    /**
+     * stats asks for counts per value and per month (CONTRACT.md step 3);
+     * null when this server has no stats endpoint (404), so callers fall
+     * back to what they can count themselves.
+     */
+    async stats(id, params, signal) {
+      const url = itemsPath(base, id, params, 'stats');
+      if (noStats.has(id)) return null;
+      try {
+        return await getJSON(url, 'the incident counts', signal, { quiet404: true });
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) {
+          noStats.add(id);
+          return null;
+        }
+        throw err;
+      }
+    },
+    /** count is the numberMatched of a query (one feature fetched). */
+    async count(id, params, signal) {
+      const body = await getJSON(itemsPath(base, id, { ...params, limit: 1 }), 'the incident count', signal);
+      return Number.isFinite(body && body.numberMatched) ? body.numberMatched : null;
+    },
+    /** feature loads one feature by id (for a selection the map has not loaded). */
+    async feature(id, fid, signal) {
+      const url = `${base}/collections/${encodeURIComponent(id)}/items/${encodeURIComponent(fid)}`;
+      return getJSON(url, 'the selected feature', signal);
+    },
+    /** version is the data version the server reports for a layer list request. */
+    version: () => dataVersion,
     /**
      * nearIds asks the server which of a layer's features are within km of
      * near (a layer, or layer/feature) and returns their ids as a Set.

@@ -1,219 +1,168 @@
-// control-filters.js is the incidents section of the layer panel: the
-// legend of categories and confidence, and the filters (date range with a
-// quarterly histogram, category, confidence, actor, proximity). It holds no
-// filter state of its own beyond its inputs: onChange gets the whole filter.
-import { CATEGORIES, CONFIDENCE, circleSwatch } from './style.js';
-import { describeFilter, emptyFilter, histogram, isEmpty } from './filters.js';
-import { createNearControl } from './control-near.js';
+// control-filters.js is the incident filter section: dates (committed when
+// settled, not per keystroke), infrastructure "as of" (its own day,
+// following the end of the range until set), multi-choice type,
+// confidence, country, actor group and actor, a fatalities range and a
+// distance. It keeps no filter of its own: it shows the state's and
+// patches it.
+import L from 'leaflet';
+import { CATEGORIES, CONFIDENCE } from './style.js';
+import {
+  DEFAULT_KM, MAX_KM, NEAR_TARGETS, describeFilter, isEmpty,
+} from './filters.js';
+import { MultiSelect, commitOnChange } from './multiselect.js';
 
-const LABELS = {
-  category: Object.fromEntries(Object.entries(CATEGORIES).map(([k, c]) => [k, c.label])),
-  confidence: Object.fromEntries(Object.entries(CONFIDENCE).map(([k, c]) => [k, c.label])),
-};
+/** ACTOR_GROUPS are the actor groups of SCHEMA.md, in the order listed. */
+export const ACTOR_GROUPS = ['ISKP', 'Taliban', 'TTP', 'Other militants', 'Anti-Taliban resistance', 'Government', 'Protesters', 'Unknown'];
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = String(text);
-  return node;
-}
+const labelsOf = (obj) => Object.fromEntries(Object.entries(obj).map(([k, c]) => [k, c.label]));
 
-function field(labelText, input) {
-  const wrap = el('div', 'filter-field');
-  const label = el('label', '', labelText);
+function field(parent, text, input) {
+  const wrap = L.DomUtil.create('div', 'filter-field', parent);
+  const label = L.DomUtil.create('label', '', wrap);
+  label.textContent = text;
   label.htmlFor = input.id;
-  wrap.append(label, input);
+  wrap.append(input);
   return wrap;
 }
 
-function select(id, anyLabel, options) {
-  const s = el('select', 'filter-select');
-  s.id = id;
-  s.append(new Option(anyLabel, ''));
-  for (const [value, label] of options) s.append(new Option(label, value));
-  return s;
+function input(type, id, className = 'filter-input') {
+  const el = L.DomUtil.create('input', className);
+  el.type = type;
+  el.id = id;
+  return el;
 }
 
-// legend lists categories with how many incidents of each are shown
-// (setCategoryCounts), and how confidence is drawn.
-function legend(counts) {
-  const section = el('section', 'legend');
-  section.setAttribute('aria-labelledby', 'legend-heading');
-  const h = el('h2', 'casmap-panel-heading', 'Incident legend');
-  h.id = 'legend-heading';
-  const cats = el('ul', 'legend-list legend-categories');
-  for (const [key, c] of Object.entries(CATEGORIES)) {
-    const li = el('li', `legend-item legend-${key}`);
-    li.dataset.category = key;
-    const n = el('span', 'legend-count', '');
-    counts.set(key, { li, n, label: c.label });
-    li.append(circleSwatch(c.color, 'confirmed'), el('span', 'legend-label', c.label), n);
-    cats.append(li);
-  }
-  const confs = el('ul', 'legend-list legend-confidence');
-  for (const [key, c] of Object.entries(CONFIDENCE)) {
-    const li = el('li', `legend-item legend-${key}`);
-    li.append(circleSwatch('#444444', key), el('span', '', c.label));
-    confs.append(li);
-  }
-  const note = el('p', 'legend-note', 'Dashed circles: how far the location is known (town, district, region).');
-  section.append(h, cats, confs, note);
-  return section;
-}
+/** FilterControl. Options: state, model, countryNames {ISO3: name}. */
+export const FilterControl = L.Control.extend({
+  options: { position: 'panel', state: null, model: null, countryNames: {} },
 
-/**
- * createIncidentFilters builds the legend and filter section. Call
- * setData(features) once incidents load, setFilter(f) to mirror a filter
- * set elsewhere (the URL), setSummary(shown, total) after filtering.
- */
-export function createIncidentFilters({ onChange }) {
-  const root = el('div', 'incident-tools');
-  const section = el('section', 'filters');
-  section.setAttribute('aria-labelledby', 'filters-heading');
-  const h = el('h2', 'casmap-panel-heading', 'Filter incidents');
-  h.id = 'filters-heading';
+  onAdd() {
+    const { state } = this.options;
+    const root = L.DomUtil.create('section', 'filters');
+    root.setAttribute('aria-labelledby', 'filters-heading');
+    const h = L.DomUtil.create('h2', 'casmap-panel-heading', root);
+    h.id = 'filters-heading';
+    h.textContent = 'Filter incidents';
+    const dates = L.DomUtil.create('div', 'filter-dates', root);
+    const from = input('date', 'filter-from', 'filter-date');
+    const to = input('date', 'filter-to', 'filter-date');
+    field(dates, 'From', from);
+    field(dates, 'To', to);
+    const asof = input('date', 'filter-asof', 'filter-date');
+    field(L.DomUtil.create('div', 'filter-asof-row', root), 'Infrastructure as of', asof);
+    this._asofNote = L.DomUtil.create('p', 'legend-note filter-asof-note', root);
+    this._dates = {
+      from: commitOnChange(from, (v) => state.patchFilter({ from: v })),
+      to: commitOnChange(to, (v) => state.patchFilter({ to: v })),
+      asof: commitOnChange(asof, (v) => state.patchFilter({ asof: v })),
+    };
+    this._multi = {};
+    const labels = { category: labelsOf(CATEGORIES), confidence: labelsOf(CONFIDENCE), country: this.options.countryNames };
+    const specs = [
+      ['category', 'Type', Object.keys(CATEGORIES)], ['confidence', 'Confidence', Object.keys(CONFIDENCE)],
+      ['actor_group', 'Actor group', ACTOR_GROUPS], ['country', 'Country', []], ['actor', 'Actor', [], true],
+    ];
+    for (const [key, label, order, search] of specs) {
+      const m = new MultiSelect({ key, label, labels: labels[key] || {}, order, search, onChange: (v) => state.patchFilter({ [key]: v }) });
+      this._multi[key] = m;
+      root.append(m.element);
+    }
+    const fat = L.DomUtil.create('fieldset', 'filter-fatalities', root);
+    L.DomUtil.create('legend', 'filter-multi-legend', fat).textContent = 'Killed';
+    const fmin = input('number', 'filter-fmin');
+    const fmax = input('number', 'filter-fmax');
+    for (const el of [fmin, fmax]) {
+      el.min = '0';
+      el.step = '1';
+      el.inputMode = 'numeric';
+    }
+    field(fat, 'at least', fmin);
+    field(fat, 'at most', fmax);
+    this._fat = {
+      fmin: commitOnChange(fmin, (v) => state.patchFilter({ fmin: v })),
+      fmax: commitOnChange(fmax, (v) => state.patchFilter({ fmax: v })),
+    };
+    this._near = this._nearRow(root);
+    const foot = L.DomUtil.create('div', 'filter-foot', root);
+    this._summary = L.DomUtil.create('p', 'filter-summary', foot);
+    this._summary.setAttribute('aria-live', 'polite');
+    this._reset = L.DomUtil.create('button', 'filter-reset', foot);
+    this._reset.type = 'button';
+    this._reset.textContent = 'Clear filters';
+    L.DomEvent.on(this._reset, 'click', () => state.setFilter({ asof: state.filter.asof }));
+    this._description = L.DomUtil.create('p', 'filter-description', root);
+    this._description.id = 'filter-description';
+    this._root = root;
+    state.on('filter', this._show, this);
+    this.options.model.on('change', this._onChange, this);
+    this.options.model.on('busy', this._onBusy, this);
+    this._show();
+    if (this.options.model.last) this._onChange(this.options.model.last);
+    return root;
+  },
 
-  const from = el('input', 'filter-date');
-  from.type = 'date';
-  from.id = 'filter-from';
-  const to = el('input', 'filter-date');
-  to.type = 'date';
-  to.id = 'filter-to';
-  const dates = el('div', 'filter-dates');
-  dates.append(field('From', from), field('To', to));
+  onRemove() {
+    this.options.state.off('filter', this._show, this);
+    this.options.model.off('change', this._onChange, this);
+    this.options.model.off('busy', this._onBusy, this);
+  },
 
-  const hist = el('div', 'histogram');
-  hist.setAttribute('role', 'group');
-  hist.setAttribute('aria-label', 'Incidents per quarter; choose a quarter to filter to it');
-  const histAxis = el('div', 'histogram-axis');
+  /** describe says the filter in words, with the page's labels. */
+  describe(f) {
+    return describeFilter(f, { category: labelsOf(CATEGORIES), confidence: labelsOf(CONFIDENCE), country: this.options.countryNames });
+  },
 
-  const category = select('filter-category', 'All types', Object.entries(CATEGORIES).map(([k, c]) => [k, c.label]));
-  const confidence = select('filter-confidence', 'Any confidence', Object.entries(CONFIDENCE).map(([k, c]) => [k, c.label]));
-  const actor = select('filter-actor', 'Any actor', []);
-  const selects = el('div', 'filter-selects');
-  selects.append(field('Type', category), field('Confidence', confidence), field('Actor', actor));
-
-  const near = createNearControl();
-  const summary = el('p', 'filter-summary');
-  summary.setAttribute('aria-live', 'polite');
-  const reset = el('button', 'filter-reset', 'Clear filters');
-  reset.type = 'button';
-  const foot = el('div', 'filter-foot');
-  foot.append(summary, reset);
-
-  const description = el('p', 'filter-description');
-  description.id = 'filter-description';
-
-  section.append(h, dates, hist, histAxis, selects, near.element, foot, description);
-  const counts = new Map();
-  root.append(legend(counts), section);
-
-  let features = [];
-  let allowed = null;
-  const current = () => ({
-    from: from.value, to: to.value, category: category.value, confidence: confidence.value, actor: actor.value,
-    ...near.value(),
-  });
-  const emit = () => {
-    drawHistogram();
-    onChange(current());
-  };
-
-  function drawHistogram() {
-    const f = current();
-    const bins = histogram(features, f, allowed);
-    const max = Math.max(1, ...bins.map((b) => b.count));
-    const bars = bins.map((b) => {
-      const bar = el('button', 'histogram-bar');
-      bar.type = 'button';
-      const inRange = (!f.from || b.end >= f.from) && (!f.to || b.start <= f.to);
-      bar.classList.toggle('is-out', !inRange);
-      const label = `${b.key.replace('-', ' ')}: ${b.count} incident${b.count === 1 ? '' : 's'}`;
-      bar.setAttribute('aria-label', label);
-      bar.title = label;
-      const fill = el('span', 'histogram-fill');
-      fill.style.height = `${Math.round((b.count / max) * 100)}%`;
-      bar.append(fill);
-      bar.addEventListener('click', () => {
-        const same = f.from === b.start && f.to === b.end;
-        from.value = same ? '' : b.start;
-        to.value = same ? '' : b.end;
-        emit();
-      });
-      return bar;
+  _nearRow(root) {
+    const { state } = this.options;
+    const row = L.DomUtil.create('fieldset', 'filter-near', root);
+    L.DomUtil.create('legend', 'filter-near-legend', row).textContent = 'Near';
+    const km = input('number', 'filter-km', 'filter-km');
+    km.min = '1';
+    km.max = String(MAX_KM);
+    km.step = '1';
+    km.inputMode = 'numeric';
+    const kmLabel = L.DomUtil.create('label', '', row);
+    kmLabel.textContent = 'Incidents within';
+    kmLabel.htmlFor = km.id;
+    row.append(km);
+    const target = L.DomUtil.create('select', 'filter-select filter-near-target');
+    target.id = 'filter-near';
+    target.append(new Option('anything (no distance filter)', ''));
+    for (const [value, label] of Object.entries(NEAR_TARGETS)) target.append(new Option(label, value));
+    const tLabel = L.DomUtil.create('label', '', row);
+    tLabel.textContent = 'km of';
+    tLabel.htmlFor = target.id;
+    row.append(target);
+    L.DomEvent.on(target, 'change', () => state.patchFilter({ near: target.value, km: target.value ? km.value : '' }));
+    const kmField = commitOnChange(km, (v) => {
+      const n = Number(v);
+      const clean = !Number.isFinite(n) || n <= 0 ? String(DEFAULT_KM) : String(Math.min(n, MAX_KM));
+      kmField.show(clean);
+      if (target.value) state.patchFilter({ km: clean });
     });
-    hist.replaceChildren(...bars);
-    histAxis.replaceChildren(
-      el('span', '', bins.length ? bins[0].key.slice(0, 4) : ''),
-      el('span', '', bins.length ? bins[bins.length - 1].key.slice(0, 4) : ''),
-    );
-  }
+    return { target, km: kmField };
+  },
 
-  from.addEventListener('change', emit);
-  to.addEventListener('change', emit);
-  for (const s of [category, confidence, actor]) s.addEventListener('change', emit);
-  near.onChange(emit);
-  reset.addEventListener('click', () => {
-    for (const i of [from, to, category, confidence, actor]) i.value = '';
-    near.clear();
-    emit();
-  });
+  _show() {
+    const f = this.options.state.filter;
+    for (const k of ['from', 'to', 'asof']) this._dates[k].show(f[k]);
+    this._asofNote.textContent = f.asof ? '' : `Follows the end of the date range: ${this.options.state.asOf()}.`;
+    this._fat.fmin.show(f.fmin);
+    this._fat.fmax.show(f.fmax);
+    this._near.target.value = f.near;
+    this._near.km.show(f.km || String(DEFAULT_KM));
+    for (const [k, m] of Object.entries(this._multi)) m.set(f[k]);
+    this._reset.disabled = isEmpty(f);
+    this._description.textContent = this.describe(f);
+  },
 
-  return {
-    element: root,
-    /** setData takes the incidents and fills the actor list and histogram. */
-    setData(list) {
-      features = list;
-      const keep = actor.value;
-      const actors = [...new Set(list.map((f) => f.properties && f.properties.actor).filter((a) => typeof a === 'string' && a))]
-        .sort((a, b) => a.localeCompare(b));
-      actor.replaceChildren(new Option('Any actor', ''), ...actors.map((a) => new Option(a, a)));
-      actor.value = actors.includes(keep) ? keep : '';
-      const days = list.map((f) => String((f.properties && f.properties.date) || '').slice(0, 10)).filter(Boolean).sort();
-      if (days.length) {
-        for (const i of [from, to]) {
-          i.min = days[0];
-          i.max = days[days.length - 1].slice(0, 4) + '-12-31';
-        }
-      }
-      drawHistogram();
-    },
-    /** setFilter shows f in the inputs without calling onChange. */
-    setFilter(f = emptyFilter()) {
-      from.value = f.from || '';
-      to.value = f.to || '';
-      category.value = f.category || '';
-      confidence.value = f.confidence || '';
-      if (f.actor && ![...actor.options].some((o) => o.value === f.actor)) actor.append(new Option(f.actor, f.actor));
-      actor.value = f.actor || '';
-      near.set(f);
-      drawHistogram();
-    },
-    /** setAllowed takes the ids the proximity filter keeps (or null) for the histogram. */
-    setAllowed(set) {
-      allowed = set;
-      drawHistogram();
-    },
-    /** setSummary shows how many incidents are shown and what the filter is. */
-    setSummary(shown, total, f) {
-      summary.textContent = isEmpty(f) ? `${total} incidents` : `${shown} of ${total} incidents`;
-      description.textContent = describeFilter(f, LABELS);
-      reset.disabled = isEmpty(f);
-    },
-    /** setBusy marks the section while the server computes a proximity filter. */
-    setBusy(busy) {
-      section.setAttribute('aria-busy', String(busy));
-    },
-    /** setCategoryCounts shows, per category, how many incidents are shown. */
-    setCategoryCounts(byCategory) {
-      for (const [key, { li, n, label }] of counts) {
-        const c = byCategory[key] || 0;
-        n.textContent = String(c);
-        n.dataset.count = String(c);
-        li.classList.toggle('is-empty', c === 0);
-        li.setAttribute('aria-label', `${label}: ${c} shown`);
-      }
-    },
-    describe: (f) => describeFilter(f, LABELS),
-  };
-}
+  _onChange({ matched, total, facets }) {
+    const f = this.options.state.filter;
+    for (const [k, m] of Object.entries(this._multi)) m.set(f[k], facets ? facets[k] : null);
+    this._summary.textContent = isEmpty(f) ? `${total} incidents` : `${matched ?? '?'} of ${total} incidents`;
+  },
+
+  _onBusy({ busy }) {
+    this._root.setAttribute('aria-busy', String(busy));
+  },
+});

@@ -1,246 +1,159 @@
-// details.js shows one feature in the side panel (a bottom sheet on small
-// screens): its title, key properties as a definition list, and its sources
-// as links. Every piece of data goes in as text.
-import { titleOf } from './layers.js';
-import { CATEGORIES, CONFIDENCE, INFRA_LAYERS, STATUS_STYLE } from './style.js';
+// details.js is the details panel (a bottom sheet on a phone): it follows
+// the state's selection, shows the selected feature's summary, properties,
+// statements, milestones, where its position comes from and its sources,
+// and clears the selection when the user closes it.
+import L from 'leaflet';
+import { titleOf } from './layer-common.js';
+import { INFRA_LAYERS } from './style.js';
 import { hasHistory, statusLabel, statusOn } from './status.js';
-
-// Properties shown first, per layer, with their labels. Others follow in
-// the order the data has them.
-const FIELDS = {
-  incidents: ['date', 'date_end', 'category', 'actor', 'claimed_by', 'fatalities', 'confidence', 'precision', 'location', 'country'],
-  tapi: ['status', 'country', 'length_km', 'capacity_bcm', 'operator'],
-  railways: ['status', 'country', 'gauge_mm', 'length_km', 'operator'],
-  places: ['kind', 'country', 'name_ru', 'name_local', 'alt_names'],
-  borders: ['iso_a3', 'capital'],
-  gbao: ['admin_centre', 'area_km2', 'population_estimate'],
-};
-
-const LABELS = {
-  date: 'Date', date_end: 'Until', category: 'Type', actor: 'Actor', claimed_by: 'Claimed by',
-  fatalities: 'Fatalities', confidence: 'Confidence', precision: 'Location precision', location: 'Location',
-  country: 'Country', status: 'Current status', gauge_mm: 'Gauge', length_km: 'Length', kind: 'Kind',
-  name_ru: 'Russian', name_local: 'Local name', alt_names: 'Also called', iso_a3: 'ISO code', capital: 'Capital',
-  admin_centre: 'Admin centre', area_km2: 'Area', population_estimate: 'Population (est.)', operator: 'Operator',
-  capacity_bcm: 'Capacity',
-};
-
-// Never listed as plain properties: shown in their own sections or not at all.
-const SKIP = new Set([
-  'title', 'name', 'summary', 'note', 'sources', 'statements', 'milestones', 'style', 'id',
-  'afghan_border_km', 'afghan_border_side',
-]);
-
-const UNITS = { gauge_mm: ' mm', length_km: ' km', area_km2: ' km²', capacity_bcm: ' bcm/year' };
-
-const numberFmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
-
-/** safeHref returns url if it is an absolute http(s) URL, else null. */
-export function safeHref(url) {
-  if (typeof url !== 'string') return null;
-  try {
-    const u = new URL(url.trim());
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
-function humanize(key) {
-  return LABELS[key] || key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-}
-
-/** formatValue renders one scalar or list property as display text. */
-export function formatValue(key, value) {
-  if (value === null || value === undefined || value === '') return key === 'fatalities' ? 'unknown' : '';
-  if (Array.isArray(value)) return value.filter((v) => v !== null && typeof v !== 'object').join(', ');
-  if (typeof value === 'object') return '';
-  if (typeof value === 'number') return numberFmt.format(value) + (UNITS[key] || '');
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (key === 'category' && CATEGORIES[value]) return CATEGORIES[value].label;
-  if (key === 'confidence' && CONFIDENCE[value]) return CONFIDENCE[value].label;
-  if (key === 'status' && STATUS_STYLE[value]) return STATUS_STYLE[value].label;
-  return String(value);
-}
+import {
+  coordSection, milestonesSection, propertyList, sourcesSection, statementsSection,
+} from './details-parts.js';
 
 /**
- * borderDistance says how far an incident is from the Afghan border and on
- * which side, e.g. "12.3 km from the Afghan border (outside Afghanistan)".
+ * DetailsPanel drives the #details element. Options: state, layers (id ->
+ * map layer with feature(id), reveal(id), anchor(id)), collections (id ->
+ * collection), api (for a feature the map has not loaded), map.
  */
-export function borderDistance(props) {
-  const km = props.afghan_border_km;
-  if (typeof km !== 'number' || !Number.isFinite(km) || km < 0) return '';
-  const side = { inside: ' (inside Afghanistan)', outside: ' (outside Afghanistan)' }[props.afghan_border_side] || '';
-  return `${numberFmt.format(km)} km from the Afghan border${side}`;
-}
+export const DetailsPanel = L.Class.extend({
+  options: { root: null, state: null, layers: null, collections: null, api: null, map: null },
 
-function propRow(dl, label, key, text) {
-  const row = el('div', 'details-prop');
-  row.append(el('dt', '', label), el('dd', `details-value details-value-${key.replace(/[^a-z0-9_-]/gi, '')}`, text));
-  dl.append(row);
-}
+  initialize(options) {
+    L.setOptions(this, options);
+    const root = this.options.root;
+    this._title = root.querySelector('.details-title');
+    this._layerLine = root.querySelector('.details-layer');
+    this._body = root.querySelector('.details-body');
+    L.DomEvent.on(root.querySelector('.details-close'), 'click', this._userClose, this);
+    L.DomEvent.on(root, 'keydown', (e) => {
+      if (e.key === 'Escape') this._userClose();
+    });
+    this._returnFocus = null;
+    this._run = 0;
+    this.options.state.on('select', this._onSelect, this);
+    this.options.state.on('filter', this._onFilter, this);
+  },
 
-function propertyList(layerId, props) {
-  const dl = el('dl', 'details-props');
-  const border = borderDistance(props);
-  if (border) propRow(dl, 'Distance to Afghan border', 'afghan_border', border);
-  const keys = [...(FIELDS[layerId] || [])];
-  for (const k of Object.keys(props)) if (!keys.includes(k)) keys.push(k);
-  for (const k of keys) {
-    if (SKIP.has(k) || !(k in props)) continue;
-    const text = formatValue(k, props[k]);
-    if (!text) continue;
-    propRow(dl, humanize(k), k, text);
-  }
-  return dl;
-}
+  /** current is {layer, id} of what the panel shows, or null. */
+  current() {
+    return this._current || null;
+  },
 
-/** sourceItem renders one source: a link when its URL is http(s), else text. */
-function sourceItem(src) {
-  const li = el('li', 'source');
-  if (!src || typeof src !== 'object') {
-    li.textContent = String(src ?? '');
-    return li;
-  }
-  const label = String(src.title || src.publisher || src.url || 'Source');
-  const href = safeHref(src.url);
-  if (href) {
-    const a = el('a', 'source-link', label);
-    a.href = href;
-    a.target = '_blank';
-    a.rel = 'noopener noreferrer';
-    li.append(a);
-  } else {
-    li.append(el('span', 'source-title', label));
-  }
-  const when = src.date || (src.accessed ? `accessed ${src.accessed}` : '');
-  const meta = [src.title && src.publisher ? src.publisher : '', when].filter(Boolean).join(', ');
-  if (meta) li.append(el('span', 'source-meta', ` (${meta})`));
-  return li;
-}
-
-function sourcesSection(sources, heading = 'Sources') {
-  const list = Array.isArray(sources) ? sources : [];
-  const section = el('section', 'details-sources');
-  section.append(el('h3', '', heading));
-  if (list.length === 0) {
-    section.append(el('p', 'muted', 'No sources listed.'));
-    return section;
-  }
-  const ul = el('ul', 'source-list');
-  for (const s of list) ul.append(sourceItem(s));
-  section.append(ul);
-  return section;
-}
-
-function statementsSection(statements) {
-  const section = el('section', 'details-statements');
-  section.append(el('h3', '', 'Statements'));
-  const ul = el('ul');
-  for (const s of statements) {
-    if (!s || typeof s !== 'object') continue;
-    const li = el('li');
-    li.append(el('strong', '', `${s.party || 'Unattributed'}: `), document.createTextNode(String(s.claim ?? '')));
-    ul.append(li);
-  }
-  section.append(ul);
-  return section;
-}
-
-function milestonesSection(milestones, asOf) {
-  const section = el('section', 'details-milestones');
-  section.append(el('h3', '', 'Milestones'));
-  const ol = el('ol', 'milestones');
-  const sorted = [...milestones].filter((m) => m && typeof m === 'object')
-    .sort((a, b) => String(a.date || '').localeCompare(String(b.date || '')));
-  for (const m of sorted) {
-    const li = el('li', 'milestone');
-    if (asOf && String(m.date || '') > asOf) li.classList.add('is-future');
-    if (m.date) li.append(el('time', 'milestone-date', m.date));
-    li.append(el('span', 'milestone-event', m.event || ''));
-    if (m.note) li.append(el('p', 'milestone-note', m.note));
-    if (Array.isArray(m.sources) && m.sources.length) {
-      const ul = el('ul', 'source-list source-list-inline');
-      for (const s of m.sources) ul.append(sourceItem(s));
-      li.append(ul);
+  async _onSelect({ sel, reveal, focus }) {
+    const run = ++this._run;
+    if (!sel) {
+      this._hide();
+      return;
     }
-    ol.append(li);
-  }
-  section.append(ol);
-  return section;
-}
+    const opener = document.activeElement;
+    const { layers, api, state, map } = this.options;
+    const layer = layers.get(sel.layer);
+    const collection = this.options.collections.get(sel.layer);
+    if (!layer || !collection) {
+      state.clearSelection({ push: false });
+      return;
+    }
+    let feature = layer.feature(sel.id);
+    if (!feature) {
+      try {
+        feature = await api.feature(sel.layer, sel.id);
+      } catch {
+        feature = null;
+      }
+      if (run !== this._run) return;
+    }
+    if (!feature) {
+      state.clearSelection({ push: false });
+      return;
+    }
+    if (reveal) {
+      state.setVisible(sel.layer, true, { push: false });
+      map.once('moveend', () => this._keepClear(layer.anchor(sel.id)));
+      layer.reveal(sel.id, feature);
+    }
+    this._show(collection, feature, { focus, opener });
+    if (!reveal && focus && feature.geometry && feature.geometry.type === 'Point') this._keepClear(layer.anchor(sel.id));
+  },
 
-/**
- * createDetails drives the details panel. show(layer, feature) fills and
- * opens it; hide() closes it; onClose runs when the user closes it.
- */
-export function createDetails(root, { onClose } = {}) {
-  const layerLine = root.querySelector('.details-layer');
-  const title = root.querySelector('.details-title');
-  const body = root.querySelector('.details-body');
-  const close = root.querySelector('.details-close');
-  let current = null;
-  let returnFocus = null;
+  _onFilter() {
+    const cur = this._current;
+    if (cur && INFRA_LAYERS.includes(cur.collection.id)) this._show(cur.collection, cur.feature, { focus: false });
+  },
 
-  const hide = () => {
+  _show(collection, feature, { focus = true, opener = null } = {}) {
+    const root = this.options.root;
+    const props = feature.properties || {};
+    const asOf = this.options.state.asOf();
+    this._current = { layer: collection.id, id: String(feature.id), collection, feature };
+    root.dataset.layer = collection.id;
+    root.dataset.feature = String(feature.id);
+    this._layerLine.textContent = collection.title || collection.id;
+    this._title.textContent = titleOf(feature);
+    const parts = [];
+    if (INFRA_LAYERS.includes(collection.id) && hasHistory(props)) {
+      const status = statusOn(props, asOf);
+      const p = L.DomUtil.create('p', `details-asof details-asof-${status}`);
+      p.textContent = `Status on ${asOf}: ${statusLabel(status)}`;
+      parts.push(p);
+    }
+    if (props.summary) {
+      const p = L.DomUtil.create('p', 'details-summary');
+      p.textContent = props.summary;
+      parts.push(p);
+    }
+    parts.push(propertyList(collection.id, props));
+    if (props.note) {
+      const p = L.DomUtil.create('p', 'details-note');
+      p.textContent = props.note;
+      parts.push(p);
+    }
+    if (Array.isArray(props.statements) && props.statements.length) parts.push(statementsSection(props.statements));
+    if (Array.isArray(props.milestones) && props.milestones.length) parts.push(milestonesSection(props.milestones, asOf));
+    const coords = coordSection(props.coord_source);
+    if (coords) parts.push(coords);
+    parts.push(sourcesSection(props.sources));
+    this._body.replaceChildren(...parts);
+    this._body.scrollTop = 0;
+    root.hidden = false;
+    L.DomUtil.addClass(document.body, 'details-open');
+    if (focus) {
+      if (opener && opener !== document.body && !root.contains(opener)) this._returnFocus = opener;
+      this._title.focus({ preventScroll: true });
+    }
+  },
+
+  _hide() {
+    const root = this.options.root;
+    this._current = null;
     if (root.hidden) return;
     root.hidden = true;
-    document.body.classList.remove('details-open');
-    current = null;
-  };
-  // Closed by the user: focus goes back where it was before the panel opened.
-  const userClose = () => {
-    hide();
-    if (returnFocus && returnFocus.isConnected) returnFocus.focus({ preventScroll: true });
-    returnFocus = null;
-    if (onClose) onClose();
-  };
-  close.addEventListener('click', userClose);
-  root.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') userClose();
-  });
+    L.DomUtil.removeClass(document.body, 'details-open');
+  },
 
-  return {
-    /**
-     * show opens the panel on a feature of a layer (a collection object).
-     * opener is what had focus before, where closing the panel returns it.
-     */
-    show(collection, feature, { focus = true, opener = document.activeElement, asOf = '' } = {}) {
-      const props = (feature && feature.properties) || {};
-      current = { layer: collection.id, id: String(feature.id) };
-      root.dataset.layer = collection.id;
-      root.dataset.feature = String(feature.id);
-      layerLine.textContent = collection.title || collection.id;
-      title.textContent = titleOf(feature);
-      const parts = [];
-      if (asOf && INFRA_LAYERS.includes(collection.id) && hasHistory(props)) {
-        const status = statusOn(props, asOf);
-        const p = el('p', `details-asof details-asof-${status}`, `Status on ${asOf}: ${statusLabel(status)}`);
-        parts.push(p);
-      }
-      if (props.summary) parts.push(el('p', 'details-summary', props.summary));
-      parts.push(propertyList(collection.id, props));
-      if (props.note) parts.push(el('p', 'details-note', props.note));
-      if (Array.isArray(props.statements) && props.statements.length) parts.push(statementsSection(props.statements));
-      if (Array.isArray(props.milestones) && props.milestones.length) parts.push(milestonesSection(props.milestones, asOf));
-      parts.push(sourcesSection(props.sources));
-      body.replaceChildren(...parts);
-      body.scrollTop = 0;
-      root.hidden = false;
-      document.body.classList.add('details-open');
-      if (focus) {
-        if (opener && opener !== document.body && !root.contains(opener)) returnFocus = opener;
-        title.focus({ preventScroll: true });
-      }
-    },
-    hide,
-    current: () => current,
-  };
-}
+  // Closed by the user: focus goes back where it was before the panel opened.
+  _userClose() {
+    const back = this._returnFocus;
+    this._returnFocus = null;
+    this.options.state.clearSelection();
+    this._hide();
+    if (back && back.isConnected) back.focus({ preventScroll: true });
+  },
+
+  // keepClear pans the map when a selected point sits under the panel (the
+  // side panel, or the bottom sheet on a phone).
+  _keepClear(latlng) {
+    const { map, root } = this.options;
+    if (!latlng || root.hidden) return;
+    const panel = root.getBoundingClientRect();
+    const box = map.getContainer().getBoundingClientRect();
+    const p = map.latLngToContainerPoint(latlng);
+    const pad = 40;
+    if (panel.width >= box.width - 1) {
+      const top = panel.top - box.top;
+      if (p.y > top - pad || p.y < pad) map.panBy([0, p.y - top / 2]);
+    } else {
+      const right = panel.right - box.left;
+      if (p.x < right + pad || p.x > box.width - pad) map.panBy([p.x - (right + (box.width - right) / 2), 0]);
+    }
+  },
+});

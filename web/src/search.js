@@ -8,7 +8,11 @@ export function fold(text) {
   return String(text ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 }
 
-const NAME_KEYS = ['name', 'title', 'name_ru', 'name_local', 'alt_names', 'location', 'iso_a3'];
+const NAME_KEYS = ['name', 'title', 'name_ru', 'name_local', 'alt_names', 'location', 'iso_a3', 'name_en'];
+
+// Where a name is found in several layers, places come first, then
+// countries, rivers and provinces, then the rest.
+const LAYER_RANK = { places: 0, borders: 1, rivers: 1, provinces: 2, gbao: 2 };
 
 /** indexEntry makes the search entry of one feature of a layer. */
 export function indexEntry(collection, feature, label) {
@@ -42,7 +46,7 @@ export function searchIndex(entries, query, limit = 8) {
       else if (k.split(/[\s\-–(),/]+/).some((w) => w.startsWith(q))) best = Math.min(best, 2);
       else if (k.includes(q)) best = Math.min(best, 3);
     }
-    if (best < Infinity) scored.push({ e, score: best * 10 + (e.layer === 'places' ? 0 : e.layer === 'borders' ? 1 : 2) });
+    if (best < Infinity) scored.push({ e, score: best * 10 + (LAYER_RANK[e.layer] ?? 3) });
   }
   scored.sort((a, b) => a.score - b.score || a.e.label.localeCompare(b.e.label));
   return scored.slice(0, limit).map((s) => s.e);
@@ -63,14 +67,14 @@ export const SearchBox = L.Control.extend({
   },
 
   onAdd() {
-    const root = document.createElement('div');
+    const root = L.DomUtil.create('div');
     root.className = 'casmap-search leaflet-bar';
     root.setAttribute('role', 'search');
-    const label = document.createElement('label');
+    const label = L.DomUtil.create('label');
     label.className = 'visually-hidden';
     label.htmlFor = 'search-input';
     label.textContent = 'Search places and features';
-    const input = document.createElement('input');
+    const input = L.DomUtil.create('input');
     input.id = 'search-input';
     input.type = 'search';
     input.autocomplete = 'off';
@@ -80,7 +84,7 @@ export const SearchBox = L.Control.extend({
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-expanded', 'false');
     input.setAttribute('aria-controls', 'search-results');
-    const list = document.createElement('ul');
+    const list = L.DomUtil.create('ul');
     list.id = 'search-results';
     list.className = 'search-results';
     list.setAttribute('role', 'listbox');
@@ -97,18 +101,18 @@ export const SearchBox = L.Control.extend({
     this._onBlur = () => setTimeout(() => {
       if (document.activeElement !== this._input) this._close();
     }, 150);
-    input.addEventListener('input', this._onInput);
-    input.addEventListener('keydown', this._onKey);
-    input.addEventListener('blur', this._onBlur);
+    L.DomEvent.on(input, 'input', this._onInput);
+    L.DomEvent.on(input, 'keydown', this._onKey);
+    L.DomEvent.on(input, 'blur', this._onBlur);
     L.DomEvent.disableClickPropagation(root);
     L.DomEvent.disableScrollPropagation(root);
     return root;
   },
 
   onRemove() {
-    this._input.removeEventListener('input', this._onInput);
-    this._input.removeEventListener('keydown', this._onKey);
-    this._input.removeEventListener('blur', this._onBlur);
+    L.DomEvent.off(this._input, 'input', this._onInput);
+    L.DomEvent.off(this._input, 'keydown', this._onKey);
+    L.DomEvent.off(this._input, 'blur', this._onBlur);
   },
 
   /** setEntries replaces what the box searches. */
@@ -125,24 +129,30 @@ export const SearchBox = L.Control.extend({
 
   _render() {
     const items = this._results.map((r, i) => {
-      const li = document.createElement('li');
+      const li = L.DomUtil.create('li');
       li.id = `search-option-${i}`;
       li.className = 'search-option';
       li.setAttribute('role', 'option');
       li.setAttribute('aria-selected', String(i === this._active));
-      const name = document.createElement('span');
+      const name = L.DomUtil.create('span');
       name.className = 'search-option-name';
       name.textContent = r.label;
-      const meta = document.createElement('span');
+      const meta = L.DomUtil.create('span');
       meta.className = 'search-option-meta';
       meta.textContent = [r.layerTitle, r.detail].filter(Boolean).join(' · ');
       li.append(name, meta);
-      li.addEventListener('mousedown', (e) => e.preventDefault());
-      li.addEventListener('click', () => this._choose(i));
+      // The option is gone once chosen, so Leaflet could not tell the click
+      // came from this control and would take it for a click on the map
+      // (closing the details it opened): stop it here.
+      L.DomEvent.on(li, 'mousedown', L.DomEvent.preventDefault);
+      L.DomEvent.on(li, 'click', (e) => {
+        L.DomEvent.stop(e);
+        this._choose(i);
+      });
       return li;
     });
     if (this._input.value && fold(this._input.value).length >= 2 && items.length === 0) {
-      const li = document.createElement('li');
+      const li = L.DomUtil.create('li');
       li.className = 'search-empty';
       li.textContent = 'No matches';
       items.push(li);

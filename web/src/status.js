@@ -21,16 +21,6 @@ export function isDay(s) {
   return typeof s === 'string' && DAY.test(s);
 }
 
-/** today is the current UTC day as YYYY-MM-DD. */
-export function today(now = new Date()) {
-  return now.toISOString().slice(0, 10);
-}
-
-/** asOfDay is the day infrastructure is shown as of: the end of the date range, else today. */
-export function asOfDay(filter = {}, now = new Date()) {
-  return isDay(filter.to) ? filter.to : today(now);
-}
-
 /**
  * next applies one milestone event to the status so far. suspendedFrom is
  * what a section was before its last suspension, which "resumed" restores.

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  countBy, describeFilter, emptyFilter, histogram, isEmpty, kmOf, normalizeFilter, toQuery,
+  describeFilter, emptyFilter, facetCounts, isEmpty, kmOf, normalizeFilter, toQuery,
 } from '../src/filters.js';
 import { bboxParam } from '../src/api.js';
 import { formatHash, parseHash } from '../src/url-state.js';
@@ -27,7 +27,7 @@ test('normalizeFilter keeps known near targets and sane distances', () => {
 });
 
 test('toQuery asks the server for near and within_km', () => {
-  assert.deepEqual(toQuery(f({ near: 'borders/afg', km: '30', category: 'attack' })),
+  assert.deepEqual(toQuery(f({ near: 'borders/afg', km: '30', category: ['attack'] })),
     { category: 'attack', near: 'borders/afg', within_km: 30 });
   assert.deepEqual(toQuery(f({ near: 'tapi' })), { near: 'tapi', within_km: 50 });
   assert.equal(kmOf(f({ near: 'tapi', km: '2.5' })), 2.5);
@@ -48,19 +48,19 @@ test('near and km round-trip through the URL hash', () => {
 test('describeFilter says what is selected', () => {
   const labels = { category: { attack: 'Attack' } };
   assert.equal(describeFilter(f(), labels), 'All incidents');
-  assert.equal(describeFilter(f({ from: '2019-01-01', to: '2019-06-30', category: 'attack', near: 'tapi', km: '25' }), labels),
+  assert.equal(describeFilter(f({ from: '2019-01-01', to: '2019-06-30', category: ['attack'], near: 'tapi', km: '25' }), labels),
     'Incidents from 2019-01-01 to 2019-06-30; type Attack; within 25 km of the TAPI route');
   assert.equal(describeFilter(f({ to: '2014-12-31', near: 'borders/afg' })), 'Incidents until 2014-12-31; within 50 km of the Afghan border');
 });
 
-test('countBy and a histogram limited to the ids kept', () => {
+test('facetCounts counts each value, lists once per value', () => {
   const feats = [
-    { id: 'a', properties: { date: '2022-01-05', category: 'attack' } },
-    { id: 'b', properties: { date: '2022-02-05', category: 'attack' } },
-    { id: 'c', properties: { date: '2022-04-05', category: 'plot' } },
+    { id: 'a', properties: { category: 'attack', tags: ['x', 'y'] } },
+    { id: 'b', properties: { category: 'attack', tags: ['x'] } },
+    { id: 'c', properties: { category: 'plot' } },
   ];
-  assert.deepEqual(countBy(feats, 'category'), { attack: 2, plot: 1 });
-  assert.deepEqual(histogram(feats, null, new Set(['a', 'c'])).map((b) => b.count), [1, 1]);
+  assert.deepEqual(facetCounts(feats, 'category'), { attack: 2, plot: 1 });
+  assert.deepEqual(facetCounts(feats, 'tags'), { x: 2, y: 1, '': 1 });
 });
 
 test('bboxParam clamps to the world and rounds to 6 decimals', () => {

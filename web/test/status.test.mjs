@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  asOfDay, hasHistory, sortedMilestones, statusLabel, statusOn, today,
-} from '../src/status.js';
+import { hasHistory, sortedMilestones, statusLabel, statusOn } from '../src/status.js';
+import { asOfDay, today } from '../src/filters.js';
 
 const ms = (...pairs) => pairs.map(([date, event]) => ({ date, event }));
 
@@ -48,7 +47,8 @@ describe('statusOn', () => {
   });
 });
 
-test('asOfDay is the end of the range, else today', () => {
+test('asOfDay is its own day, else the end of the range, else today', () => {
+  assert.equal(asOfDay({ asof: '2015-01-01', to: '2019-06-30' }, new Date('2026-03-04T10:00:00Z')), '2015-01-01');
   const now = new Date('2026-03-04T23:59:00Z');
   assert.equal(today(now), '2026-03-04');
   assert.equal(asOfDay({ from: '2019-01-01', to: '2019-06-30' }, now), '2019-06-30');

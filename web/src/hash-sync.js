@@ -1,0 +1,67 @@
+// hash-sync.js keeps location.hash in step with the state and the map:
+// each committed change (a filter, a selection, a layer, the table) is one
+// history entry; moving the map replaces the current one. Back and forward
+// put the state back without writing history.
+import L from 'leaflet';
+import { formatHash, parseHash } from './url-state.js';
+
+/** HashSync binds options.state and options.map to the URL; order lists layer ids. */
+export const HashSync = L.Class.extend({
+  options: { state: null, map: null, order: [], win: window },
+
+  initialize(options) {
+    L.setOptions(this, options);
+    this._applying = false;
+    const { state, map, win } = this.options;
+    for (const ev of ['filter', 'select', 'visible', 'table']) state.on(ev, this._onState, this);
+    map.on('moveend', () => this.write(false));
+    L.DomEvent.on(win, 'popstate', this._onPop, this);
+  },
+
+  /** hash is what the URL says now. */
+  hash() {
+    const { state, map, order } = this.options;
+    const c = map.getCenter();
+    return formatHash({
+      view: { zoom: map.getZoom(), lat: c.lat, lng: c.lng },
+      layers: order.filter((id) => state.isVisible(id)),
+      filter: state.filter,
+      sel: state.sel,
+      table: state.table,
+    });
+  },
+
+  /** write puts the state in the URL, as a new history entry if push. */
+  write(push) {
+    if (this._applying) return;
+    const { win } = this.options;
+    const hash = this.hash();
+    if (hash === win.location.hash) return;
+    if (push) win.history.pushState(null, '', hash);
+    else win.history.replaceState(null, '', hash);
+  },
+
+  _onState(e) {
+    this.write(e.push !== false);
+  },
+
+  _onPop() {
+    const { state, map, order, win } = this.options;
+    const next = parseHash(win.location.hash);
+    this._applying = true;
+    try {
+      if (next.view) {
+        const c = map.getCenter();
+        const moved = Math.abs(c.lat - next.view.lat) > 1e-4 || Math.abs(c.lng - next.view.lng) > 1e-4 || map.getZoom() !== next.view.zoom;
+        if (moved) map.setView([next.view.lat, next.view.lng], next.view.zoom, { animate: false });
+      }
+      for (const id of order) state.setVisible(id, next.layers ? next.layers.includes(id) : true, { push: false });
+      state.setFilter(next.filter, { push: false });
+      state.setTable(next.table, { push: false });
+      if (next.sel) state.select(next.sel, { focus: false, push: false });
+      else state.clearSelection({ push: false });
+    } finally {
+      this._applying = false;
+    }
+  },
+});

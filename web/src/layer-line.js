@@ -1,0 +1,158 @@
+// layer-line.js draws a line layer (TAPI, railways, power lines, rivers
+// and lakes): each line takes clicks and Tab; infrastructure is drawn as it
+// stood on the state's as-of day (sections not yet agreed are left out);
+// rivers and lakes carry their names, turned along the river. Polygons in
+// a line layer (lakes) take no click; their names do.
+import L from 'leaflet';
+import {
+  attributionOf, ensurePane, isSelected, makeFocusable, textSpan, titleOf,
+} from './layer-common.js';
+import { LabelLayer } from './layer-labels.js';
+import { areaLabel, lineLabel, minZoomFor } from './label-place.js';
+import { featureStyle, HIGHLIGHT, INFRA_LAYERS, paneOf } from './style.js';
+import { statusOn } from './status.js';
+
+const isArea = (f) => /Polygon/.test((f.geometry && f.geometry.type) || '');
+
+/** LineLayer is one line collection. Options: collection, state, api. */
+export const LineLayer = L.Layer.extend({
+  options: { collection: null, state: null, api: null },
+
+  initialize(options) {
+    L.setOptions(this, options);
+    const c = this.options.collection;
+    this.id = c.id;
+    this._infra = INFRA_LAYERS.includes(c.id);
+    this._features = [];
+    this._byId = new Map();
+    this._asOf = this.options.state.asOf();
+    this._geojson = L.geoJSON(null, {
+      pane: paneOf(c.id),
+      attribution: attributionOf(c),
+      style: (f) => this._style(f),
+      filter: (f) => !this._infra || statusOn(f.properties || {}, this._asOf) !== 'not_yet_agreed',
+      pointToLayer: (f, latlng) => L.circleMarker(latlng, { ...this._style(f), radius: 5, fillOpacity: 1, fillColor: '#fff' }),
+      onEachFeature: (f, layer) => this._wire(f, layer),
+    });
+    this._names = new LabelLayer({ pane: 'names' });
+  },
+
+  async load() {
+    const fc = await this.options.api.items(this.options.collection);
+    this._features = fc.features;
+    this._redraw();
+    this._names.setLabels(this._labels());
+    return fc.features;
+  },
+
+  features() {
+    return this._features;
+  },
+
+  feature(fid) {
+    return this._features.find((f) => String(f.id) === String(fid)) || null;
+  },
+
+  /** counts is how many features are drawn as of the day shown, of how many. */
+  counts() {
+    return { shown: this._geojson.getLayers().length, total: this._features.length };
+  },
+
+  onAdd(map) {
+    ensurePane(map, paneOf(this.id));
+    this._geojson.addTo(map);
+    this._names.addTo(map);
+    this.options.state.on('filter', this._onFilter, this);
+    this.options.state.on('select', this._highlight, this);
+    this._onFilter();
+  },
+
+  onRemove(map) {
+    this.options.state.off('filter', this._onFilter, this);
+    this.options.state.off('select', this._highlight, this);
+    map.removeLayer(this._names);
+    map.removeLayer(this._geojson);
+  },
+
+  reveal(fid) {
+    const layer = this._byId.get(String(fid));
+    if (!layer || !this._map) return;
+    if (layer.getLatLng) this._map.flyTo(layer.getLatLng(), Math.max(this._map.getZoom(), 8), { duration: 0.6 });
+    else this._map.flyToBounds(layer.getBounds(), { maxZoom: 8, duration: 0.6, padding: [40, 40] });
+  },
+
+  anchor(fid) {
+    const layer = this._byId.get(String(fid));
+    if (!layer) return null;
+    return layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+  },
+
+  _onFilter() {
+    const day = this.options.state.asOf();
+    if (this._infra && day !== this._asOf) {
+      this._asOf = day;
+      // Classes are set when a path is made, so the paths are made again.
+      this._redraw();
+    }
+    this.options.state.fire('counts', { id: this.id, ...this.counts() });
+  },
+
+  _style(f) {
+    const props = f.properties || {};
+    const s = featureStyle(this.id, props, this.options.collection.style, this._infra ? statusOn(props, this._asOf) : null);
+    if (isSelected(this.options.state, this.id, f.id)) Object.assign(s, HIGHLIGHT);
+    return s;
+  },
+
+  _highlight() {
+    this._geojson.setStyle((f) => this._style(f));
+    const sel = this.options.state.sel;
+    const layer = sel && sel.layer === this.id && this._byId.get(sel.id);
+    if (layer && layer.bringToFront && this._map) layer.bringToFront();
+  },
+
+  _wire(f, layer) {
+    const fid = String(f.id ?? '');
+    this._byId.set(fid, layer);
+    if (isArea(f)) {
+      layer.options.interactive = false;
+      return;
+    }
+    const open = () => this.options.state.select({ layer: this.id, id: fid });
+    layer.on('click', (e) => {
+      L.DomEvent.stop(e);
+      open();
+    });
+    makeFocusable(layer, `${titleOf(f)} (${this.options.collection.title || this.id})`, open);
+    layer.bindTooltip(textSpan(titleOf(f)), { sticky: true, className: 'casmap-hover' });
+  },
+
+  _redraw() {
+    this._byId.clear();
+    this._geojson.clearLayers();
+    this._geojson.addData({ type: 'FeatureCollection', features: this._features });
+  },
+
+  // Names of rivers and lakes; other line layers are named by hover.
+  _labels() {
+    if (this.id !== 'rivers') return [];
+    const state = this.options.state;
+    return this._features.map((f) => {
+      const props = f.properties || {};
+      if (!props.name) return null;
+      const open = () => state.select({ layer: this.id, id: f.id });
+      if (isArea(f)) {
+        const at = areaLabel(f);
+        return at && {
+          latlng: [at.lonlat[1], at.lonlat[0]], text: props.name, minZoom: minZoomFor(props, at.area * 8, 4),
+          className: 'casmap-name-lake', onClick: open, title: `${props.name}: show details`,
+        };
+      }
+      const at = lineLabel(f.geometry);
+      return at && {
+        latlng: [at.lonlat[1], at.lonlat[0]], text: props.name, angle: at.angle, minZoom: at.length > 8 ? 4 : at.length > 3 ? 5 : 6,
+        className: 'casmap-name-river', onClick: open, title: `${props.name}: show details`,
+      };
+    }).filter(Boolean);
+  },
+});
