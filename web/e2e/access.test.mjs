@@ -63,11 +63,11 @@ describe('access, print and search', () => {
       const keys = new Set(seen.map((f) => f.key));
       const want = [
         '#search-input', '#layer-toggle-borders', '#layer-toggle-incidents', '#layer-toggle-osm', '#filter-from', '#filter-to',
-        '#filter-category', '#filter-confidence', '#filter-actor', '#filter-km', '#filter-near', '#map',
+        '#filter-asof', '#filter-category-0', '#filter-confidence-0', '#filter-fmin', '#filter-fmax', '#filter-km', '#filter-near', '#map',
       ];
       for (const k of want) assert.ok(keys.has(k), `${k} reached by Tab`);
       const kinds = seen.map((f) => f.cls);
-      for (const c of ['download-view-link', 'layer-download', 'histogram-bar', 'filter-reset', 'leaflet-control-zoom-in', 'details-close', 'casmap-panel-toggle']) {
+      for (const c of ['download-view-link', 'layer-download', 'filter-reset', 'leaflet-control-zoom-in', 'details-close', 'casmap-panel-toggle', 'casmap-tool', 'filter-multi-find']) {
         assert.ok(kinds.some((k) => k.split(' ').includes(c)), `a .${c} reached by Tab`);
       }
       assert.ok(seen.some((f) => f.role === 'button' && /Railways|TAPI/.test(f.name)), 'map lines reached by Tab');
@@ -79,16 +79,26 @@ describe('access, print and search', () => {
       setup();
       const { page, check, context } = await openPage(browser, vp);
       await gotoMap(page, server.url, '#from=2022-01-01&to=2022-12-31&near=borders%2Fafg&km=30');
+      // Print fills the sheet on beforeprint; emulated media does not fire it.
+      await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
       await page.emulateMedia({ media: 'print' });
       await page.waitForTimeout(200);
-      for (const sel of ['#map', '.legend-categories', '.infra-legend', '.leaflet-control-attribution', '#view-summary']) {
+      for (const sel of ['#map', '#print-sheet .legend-categories', '#print-sheet .infra-legend', '.leaflet-control-attribution', '#view-summary', '#print-sheet']) {
         assert.equal(await page.locator(sel).isVisible(), true, `${sel} printed`);
       }
       const summary = await page.locator('#view-summary').textContent();
       assert.match(summary, /from 2022-01-01 to 2022-12-31/);
       assert.match(summary, /within 30 km of the Afghan border/);
       assert.match(summary, /Infrastructure as of 2022-12-31/);
-      for (const sel of ['.casmap-search', '.leaflet-control-zoom', '.casmap-panel-toggle', '.download-view', '.skip-link']) {
+      const sheet = await page.locator('#print-sheet').textContent();
+      assert.match(sheet, /Permalink/, 'the permalink');
+      assert.match(sheet, /Data version/, 'the data version');
+      assert.ok(sheet.includes(page.url()), 'the permalink is this view');
+      assert.match(sheet, /Sources of the incidents in view/);
+      assert.ok(await page.locator('#print-sheet .sheet-sources a[href^="http"]').count() > 0, 'source URLs listed');
+      const mapBox = await page.locator('#map').boundingBox();
+      assert.ok(mapBox.width >= vp.width - 2, `the map takes the page width (${mapBox.width})`);
+      for (const sel of ['.casmap-search', '.leaflet-control-zoom', '.casmap-panel', '.casmap-tools', '.skip-link']) {
         assert.equal(await page.locator(sel).isVisible(), false, `${sel} not printed`);
       }
       if (vp.name === 'desktop') {

@@ -4,7 +4,9 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { api, gotoMap, openPage, useCasmap } from './harness.mjs';
+import {
+  api, choose, eventually, gotoMap, openPage, setField, useCasmap,
+} from './harness.mjs';
 
 const fold = (s) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
@@ -37,19 +39,33 @@ describe('filters, URL state and search', () => {
 
     const { page, check, context } = await openPage(browser);
     await gotoMap(page, server.url);
-    await page.locator('#filter-from').fill(from);
-    await page.locator('#filter-to').fill(to);
+    const history = await page.evaluate(() => window.history.length);
+    // Typed key by key, a field is not applied (nor written to history) until Enter.
     const count = page.locator('.layer-row[data-layer="incidents"] .layer-count');
-    assert.equal(await count.getAttribute('data-count'), String(want), `shown incidents for ${year}`);
+    await page.locator('#filter-fmin').pressSequentially('100');
+    await page.waitForTimeout(300);
+    assert.equal(await count.getAttribute('data-count'), String(total), 'nothing applied while typing');
+    assert.equal(await page.evaluate(() => window.history.length), history, 'no history while typing');
+    await page.locator('#filter-fmin').press('Enter');
+    const killed = String(await matched('fatalities=100/..').catch(() => null) ?? incidents.filter((x) => x.properties.fatalities >= 100).length);
+    assert.equal(await eventually(() => count.getAttribute('data-count'), killed), killed, 'applied on Enter');
+    await page.locator('#filter-fmin').fill('');
+    await page.locator('#filter-fmin').press('Enter');
+    assert.equal(await eventually(() => count.getAttribute('data-count'), String(total)), String(total), 'cleared');
+    const base = await page.evaluate(() => window.history.length);
+    await setField(page, 'filter-from', from);
+    await setField(page, 'filter-to', to);
+    assert.equal(await eventually(() => count.getAttribute('data-count'), String(want)), String(want), `shown incidents for ${year}`);
+    assert.equal(await page.evaluate(() => window.history.length), base + 2, 'one history entry per committed date');
     assert.equal(await page.locator('.filter-summary').textContent(), want === total ? `${total} incidents` : `${want} of ${total} incidents`);
-    const href = await page.locator('.layer-row[data-layer="incidents"] .layer-download').getAttribute('href');
+    await page.locator('.layer-row[data-layer="incidents"] .layer-download').click();
+    const link = page.locator('.layer-row[data-layer="incidents"] .layer-format-geojson');
+    const href = await link.getAttribute('href');
     assert.equal(new URL(href, server.url).searchParams.get('datetime'), `${from}/${to}`, 'download carries the filter');
     assert.match(page.url(), new RegExp(`from=${from}&to=${to}`));
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.locator('.layer-row[data-layer="incidents"] .layer-download').click(),
-    ]);
-    assert.equal(download.suggestedFilename(), 'incidents-filtered.geojson');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const day = new Date().toISOString().slice(0, 10);
+    assert.equal(download.suggestedFilename(), `casmap-incidents-${from}_${to}-${day}.geojson`, 'the name says the range');
     const body = JSON.parse(await readFile(await download.path(), 'utf8'));
     assert.equal(body.features.length, want, 'the download holds what is shown');
 
@@ -79,15 +95,25 @@ describe('filters, URL state and search', () => {
     const { page, check, context } = await openPage(browser);
     await gotoMap(page, server.url);
     const count = page.locator('.layer-row[data-layer="incidents"] .layer-count');
-    await page.locator('#filter-category').selectOption(p.category);
-    assert.equal(await count.getAttribute('data-count'), String(await matched(`category=${p.category}`)), 'by category');
-    await page.locator('#filter-confidence').selectOption(p.confidence);
-    assert.equal(await count.getAttribute('data-count'),
-      String(await matched(`category=${p.category}&confidence=${p.confidence}`)), 'by category and confidence');
+    const two = incidents.map((x) => x.properties.category).find((c) => c !== p.category);
+    await choose(page, 'category', p.category);
+    let want = String(await matched(`category=${p.category}`));
+    assert.equal(await eventually(() => count.getAttribute('data-count'), want), want, 'by category');
+    // Two types: either of them (the server is asked one at a time).
+    await choose(page, 'category', two);
+    want = String(await matched(`category=${p.category}`) + await matched(`category=${two}`));
+    assert.equal(await eventually(() => count.getAttribute('data-count'), want), want, `${p.category} or ${two}`);
+    assert.match(page.url(), new RegExp(`category=(${p.category},${two}|${two},${p.category})`), 'both in the URL');
+    await choose(page, 'category', two, false);
+    await choose(page, 'confidence', p.confidence);
+    want = String(await matched(`category=${p.category}&confidence=${p.confidence}`));
+    assert.equal(await eventually(() => count.getAttribute('data-count'), want), want, 'by category and confidence');
     if (p.actor) {
-      await page.locator('#filter-actor').selectOption(p.actor);
+      await page.locator('.filter-multi-actor .filter-multi-find').fill(p.actor.slice(0, 6));
+      await choose(page, 'actor', p.actor);
       const q = new URLSearchParams({ category: p.category, confidence: p.confidence, actor: p.actor });
-      assert.equal(await count.getAttribute('data-count'), String(await matched(q.toString())), 'and by actor');
+      want = String(await matched(q.toString()));
+      assert.equal(await eventually(() => count.getAttribute('data-count'), want), want, 'and by actor');
     }
     const drawn = await page.locator('.leaflet-incidents-pane path.casmap-incident, .leaflet-incidents-pane .casmap-cluster').count();
     assert.ok(drawn > 0, 'the matching incidents are drawn');
@@ -95,21 +121,37 @@ describe('filters, URL state and search', () => {
     await context.close();
   });
 
-  test('a histogram bar filters to its quarter', async () => {
+  test('dragging across the timeline chooses a range of months, committed once', async () => {
     setup();
     const { page, check, context } = await openPage(browser);
     await gotoMap(page, server.url);
     const bars = page.locator('.histogram-bar');
-    assert.ok(await bars.count() > 0, 'histogram drawn');
-    const label = await bars.first().getAttribute('aria-label');
-    assert.match(label, /^\d{4} Q[1-4]: \d+ incidents?$/);
-    await bars.first().click();
-    const from = await page.locator('#filter-from').inputValue();
+    await page.locator('.histogram').scrollIntoViewIfNeeded();
+    const n = await bars.count();
+    assert.ok(n > 6, `monthly bars drawn (${n})`);
+    const first = await bars.nth(1).boundingBox();
+    const last = await bars.nth(5).boundingBox();
+    const months = await bars.evaluateAll((b) => b.map((x) => x.dataset.month));
+    const history = await page.evaluate(() => window.history.length);
+    await page.mouse.move(first.x + first.width / 2, first.y + first.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(first.x + ((last.x - first.x) * i) / 5 + 1, first.y + first.height / 2);
+    assert.equal(await page.locator('#filter-from').inputValue(), '', 'nothing committed while dragging');
+    await page.mouse.up();
+    const from = `${months[1]}-01`;
+    assert.equal(await eventually(() => page.locator('#filter-from').inputValue(), from), from);
     const to = await page.locator('#filter-to').inputValue();
-    assert.match(from, /^\d{4}-(01|04|07|10)-01$/);
-    const n = Number(label.match(/: (\d+)/)[1]);
-    const shown = Number(await page.locator('.layer-row[data-layer="incidents"] .layer-count').getAttribute('data-count'));
-    assert.ok(shown >= n, `at least the ${n} starting in the quarter are shown (${shown}, ${from}..${to})`);
+    assert.match(to, new RegExp(`^${months[5]}-(28|29|30|31)$`), 'to the end of the last month');
+    assert.equal(await page.evaluate(() => window.history.length), history + 1, 'one history entry for the drag');
+    const want = String(await matched(`datetime=${from}/${to}`));
+    const count = page.locator('.layer-row[data-layer="incidents"] .layer-count');
+    assert.equal(await eventually(() => count.getAttribute('data-count'), want), want, 'what the API matches');
+    assert.equal(await bars.nth(0).evaluate((b) => b.classList.contains('is-out')), true, 'bars outside are greyed');
+    // "As of" follows the end of the range until set on its own.
+    assert.match(await page.locator('.infra-asof').textContent(), new RegExp(to));
+    await setField(page, 'filter-asof', '2015-06-01');
+    assert.equal(await eventually(() => page.locator('.infra-asof').textContent(), 'Infrastructure as of 2015-06-01'), 'Infrastructure as of 2015-06-01');
+    assert.equal(await page.locator('#filter-to').inputValue(), to, 'the range stays');
     check();
     await context.close();
   });

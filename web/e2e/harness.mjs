@@ -281,3 +281,20 @@ export async function matchedCount(url, query) {
   q.set('limit', '1');
   return (await api(url, `/api/collections/incidents/items?${q}`)).numberMatched;
 }
+
+/**
+ * setField types value into a filter field and presses Enter, as a person
+ * does: the page commits it then, once.
+ */
+export async function setField(page, id, value) {
+  const field = page.locator(`#${id}`);
+  await field.fill(value);
+  await field.press('Enter');
+}
+
+/** choose ticks (or with on=false unticks) one value of a multi-choice filter. */
+export async function choose(page, key, value, on = true) {
+  const box = page.locator(`.filter-multi-${key} input[value="${value}"]`);
+  const item = page.locator(`.filter-multi-${key} .filter-multi-item`, { has: page.locator(`input[value="${value}"]`) });
+  if ((await box.isChecked()) !== on) await item.locator('label').click();
+}

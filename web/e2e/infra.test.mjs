@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  VIEWPORTS, api, eventually, gotoMap, incidentCount, matchedCount, openPage, openPanel, useCasmap,
+  VIEWPORTS, api, choose, eventually, gotoMap, incidentCount, matchedCount, openPage, openPanel, useCasmap,
 } from './harness.mjs';
 
 const TERMEZ = '2022-07-05-termez-rockets';
@@ -115,10 +115,10 @@ describe('infrastructure, proximity and incident details', () => {
 
       // Combined with a date range and a type.
       await page.locator('#filter-from').fill('2022-01-01');
-      await page.locator('#filter-category').selectOption('attack');
+      await choose(page, 'category', 'attack');
       want = String(await matchedCount(server.url, 'near=borders/afg&within_km=30&datetime=2022-01-01/..&category=attack'));
       assert.equal(await eventually(() => incidentCount(page), want), want, 'with date and type');
-      const href = new URL(await page.locator('.layer-row[data-layer="incidents"] .layer-download').getAttribute('href'), server.url);
+      const href = new URL(await page.locator('.layer-row[data-layer="incidents"] .layer-format-geojson').getAttribute('href'), server.url);
       assert.equal(href.searchParams.get('near'), 'borders/afg');
       assert.equal(href.searchParams.get('within_km'), '30');
       assert.equal(href.searchParams.get('category'), 'attack');
@@ -159,16 +159,25 @@ describe('infrastructure, proximity and incident details', () => {
       }
       assert.equal(await page.locator('#details .details-value-confidence').textContent(), 'Disputed');
 
-      // On the map, a confirmed incident is a filled circle, a disputed one a dashed ring.
+      // On the map, a confirmed incident is a filled circle, a disputed one hollow; dashes mean only location precision.
       await gotoMap(page, server.url, '#map=9/37.24/67.3&layers=incidents');
       const look = (conf) => page.locator(`.leaflet-incidents-pane path.casmap-conf-${conf}`).first().evaluate((p) => ({
         fill: Number(p.getAttribute('fill-opacity')), dash: p.getAttribute('stroke-dasharray'),
       }));
       const confirmed = await look('confirmed');
       const ring = await look('disputed');
-      assert.ok(confirmed.fill > 0.5 && ring.fill < 0.2, `fill: confirmed ${confirmed.fill}, disputed ${ring.fill}`);
+      assert.ok(confirmed.fill > 0.9 && ring.fill === 0, `fill: confirmed ${confirmed.fill}, disputed ${ring.fill}`);
       assert.equal(confirmed.dash, null, 'confirmed is solid');
-      assert.ok(ring.dash, 'disputed is dashed');
+      assert.equal(ring.dash, null, 'disputed is not dashed either: dashes are for location precision');
+      const fills = {};
+      for (const conf of ['confirmed', 'reported', 'claimed', 'disputed']) {
+        const p = page.locator(`.leaflet-incidents-pane path.casmap-conf-${conf}`).first();
+        if (await p.count()) fills[conf] = Number(await p.getAttribute('fill-opacity'));
+      }
+      assert.equal(new Set(Object.values(fills)).size, Object.keys(fills).length, `each confidence its own fill: ${JSON.stringify(fills)}`);
+      const rings = page.locator('.leaflet-precision-pane path.casmap-precision');
+      assert.ok(await rings.count() > 0, 'precision rings drawn');
+      assert.equal(await rings.first().getAttribute('stroke'), '#4d4d4d', 'rings are grey, whatever the type');
       check();
       await context.close();
     });
@@ -189,7 +198,7 @@ describe('infrastructure, proximity and incident details', () => {
         }
       };
       await check1('', 'no filter');
-      await page.locator('#filter-confidence').selectOption('confirmed');
+      await choose(page, 'confidence', 'confirmed');
       await check1('confidence=confirmed', 'confirmed only');
       await page.locator('#filter-to').fill('2022-12-31');
       await check1('confidence=confirmed&datetime=../2022-12-31', 'confirmed, until 2022');
@@ -209,7 +218,7 @@ describe('infrastructure, proximity and incident details', () => {
       assert.equal(bbox.length, 4);
       for (const v of bbox) assert.match(v, /^-?\d+(\.\d{1,6})?$/, `bbox value ${v} has at most 6 decimals`);
       assert.equal(href.searchParams.get('confidence'), 'confirmed');
-      assert.equal(href.searchParams.get('download'), '1');
+      assert.match(await link('csv').getAttribute('download'), /^casmap-incidents-confirmed-view-\d{4}-\d{2}-\d{2}\.csv$/, 'the name says filter and view');
       const q = new URLSearchParams(href.search);
       for (const k of ['f', 'download', 'limit']) q.delete(k);
       const want = await matchedCount(server.url, q.toString());

@@ -6,7 +6,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { eventually, gotoMap, incidentCount, openPage, useCasmap } from './harness.mjs';
+import {
+  eventually, gotoMap, incidentCount, matchedCount, openPage, useCasmap,
+} from './harness.mjs';
 
 const GENERATED = 50000;
 const VIEW_LIMIT = 5000;
@@ -15,8 +17,8 @@ const gen = (bin, db) => promisify(execFile)(bin, ['gen', '--incidents', String(
 
 // clusterCounts returns the counts of the cluster markers drawn.
 function clusterCounts(page) {
-  return page.locator('.leaflet-incidents-pane path.casmap-scale-cluster')
-    .evaluateAll((paths) => paths.map((p) => Number(p.dataset.count)));
+  return page.locator('.leaflet-incidents-pane .casmap-scale-cluster')
+    .evaluateAll((els) => els.map((p) => Number(p.dataset.count)));
 }
 
 // incidentRequests returns the items and clusters requests for incidents.
@@ -38,12 +40,27 @@ describe('map at scale', () => {
     const counts = await clusterCounts(page);
     assert.ok(counts.length > 0, 'cluster markers are drawn');
     const sum = counts.reduce((a, b) => a + b, 0);
-    assert.equal(await incidentCount(page), String(sum), 'the panel shows the count the clusters add up to');
+    const total = cols.get('incidents').itemCount;
+    assert.equal(await eventually(() => incidentCount(page), String(total)), String(total), 'the panel counts the whole layer');
+    assert.ok(sum > 0 && sum <= total, `the clusters in view hold ${sum} of ${total}`);
     assert.equal(await page.locator('.leaflet-incidents-pane path.casmap-incident').count(), 0, 'no single incidents');
-    const label = await page.locator('.casmap-scale-label').first().textContent();
+    const label = await page.locator('.casmap-scale-count').first().textContent();
     assert.match(label, /^\d+$/, 'a cluster is labelled with its count');
 
-    await page.locator('.leaflet-incidents-pane path.casmap-scale-cluster').first().click({ force: true });
+    // An unchecked large layer sends nothing when the map moves.
+    const before = incidentRequests(requests).length;
+    await page.locator('#layer-toggle-incidents').uncheck();
+    await page.evaluate(() => { window.location.hash = '#map=6/36/66&layers=borders'; });
+    await page.waitForTimeout(800);
+    await page.locator('.leaflet-control-zoom-in').click();
+    await page.waitForTimeout(800);
+    assert.equal(incidentRequests(requests).length, before, 'no incident requests while the layer is off');
+    await page.goBack();
+    await page.goBack();
+    await page.locator('#layer-toggle-incidents').check();
+    await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').first().waitFor();
+
+    await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').first().click({ force: true });
     const details = page.locator('.casmap-scale-details');
     await details.waitFor({ state: 'visible' });
     assert.match(await details.textContent(), /\d+ incidents.*: \d+/s, 'a cluster shows its categories');
@@ -54,15 +71,19 @@ describe('map at scale', () => {
     assert.equal(await eventually(mode, 'items', 10_000), 'items', 'single incidents at zoom 12');
     const singles = await page.locator('.leaflet-incidents-pane path.casmap-incident').count();
     assert.ok(singles > 0 && singles <= VIEW_LIMIT, `single incidents drawn: ${singles}`);
-    assert.equal(await page.locator('.leaflet-incidents-pane path.casmap-scale-cluster').count(), 0, 'no clusters');
+    assert.equal(await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').count(), 0, 'no clusters');
     const notice = page.locator('.casmap-scale-notice');
-    const shown = Number(await incidentCount(page));
-    assert.equal(await notice.isVisible(), shown > singles, `notice shown when ${shown} match and ${singles} are drawn`);
+    const inView = await matchedCount(server.url, `bbox=${await page.evaluate(() => {
+      const u = performance.getEntriesByType('resource').map((e) => new URL(e.name)).filter((x) => x.pathname.endsWith('/incidents/items') && x.searchParams.has('bbox')).pop();
+      return u.searchParams.get('bbox');
+    })}`);
+    assert.equal(await notice.isVisible(), inView > singles, `notice shown when ${inView} match in view and ${singles} are drawn`);
 
     const loads = incidentRequests(requests);
     assert.ok(loads.some((u) => u.pathname.endsWith('/clusters')), 'clusters were asked for');
     for (const u of loads) {
-      assert.ok(u.searchParams.has('bbox'), `${u.pathname}${u.search}: has a bbox`);
+      // Every request is bounded: a view (bbox) or a count (limit=1), never the layer.
+      assert.ok(u.searchParams.has('bbox') || u.searchParams.get('limit') === '1', `${u.pathname}${u.search}: has a bbox or limit=1`);
       if (u.pathname.endsWith('/items')) {
         const limit = Number(u.searchParams.get('limit'));
         assert.ok(limit > 0 && limit <= VIEW_LIMIT, `${u.search}: limit ${limit} <= ${VIEW_LIMIT}`);

@@ -68,9 +68,17 @@ async function problemOf(res) {
 export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(...a) } = {}) {
   // getJSON fetches url; a request aborted through signal rejects with
   // its AbortError and is not reported, as nobody waits for it any more.
-  const noStats = new Set();
   let dataVersion = '';
-  async function getJSON(url, what, signal = undefined, { quiet404 = false } = {}) {
+  let pathList = null;
+  // paths are the API's paths, from its OpenAPI document: what this server
+  // offers beyond items and clusters (stats, tiles) is read from there.
+  const paths = () => {
+    pathList = pathList || getJSON(`${base}/openapi.json`, 'the API description')
+      .then((doc) => Object.keys((doc && doc.paths) || {}))
+      .catch(() => []);
+    return pathList;
+  };
+  async function getJSON(url, what, signal = undefined) {
     let res;
     try {
       res = await fetchImpl(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
@@ -81,7 +89,6 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
     const v = res.headers.get('x-data-version');
     if (v) dataVersion = v;
     if (!res.ok) {
-      if (quiet404 && res.status === 404) throw new ApiError('not found', { status: 404, url });
       const p = await problemOf(res);
       const reason = [p.title || res.statusText || `HTTP ${res.status}`, p.detail].filter(Boolean).join(': ');
       throw report(new ApiError(`Could not load ${what} (${res.status}): ${reason}.`, { status: res.status, ...p, url }));
@@ -154,21 +161,12 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
     },
     /**
      * stats asks for counts per value and per month (CONTRACT.md step 3);
-     * null when this server has no stats endpoint (404), so callers fall
+     * null when the server's OpenAPI document lists no stats path, so callers fall
      * back to what they can count themselves.
      */
     async stats(id, params, signal) {
-      const url = itemsPath(base, id, params, 'stats');
-      if (noStats.has(id)) return null;
-      try {
-        return await getJSON(url, 'the incident counts', signal, { quiet404: true });
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404) {
-          noStats.add(id);
-          return null;
-        }
-        throw err;
-      }
+      if (!(await paths()).some((p) => p.endsWith('/stats'))) return null;
+      return getJSON(itemsPath(base, id, params, 'stats'), 'the incident counts', signal);
     },
     /** count is the numberMatched of a query (one feature fetched). */
     async count(id, params, signal) {

@@ -36,7 +36,7 @@ export const TableControl = L.Control.extend({
     state.on('select', this._mark, this);
     model.on('change', this._refresh, this);
     map.on('moveend', this._onMove, this);
-    this._onTable();
+    this._onTable({ init: true });
     return btn;
   },
 
@@ -97,12 +97,12 @@ export const TableControl = L.Control.extend({
     this._note = L.DomUtil.create('p', 'table-note', host);
   },
 
-  _onTable() {
+  _onTable({ init = false } = {}) {
     const open = this.options.state.table;
     this.options.host.hidden = !open;
     this._btn.setAttribute('aria-expanded', String(open));
     L.DomUtil[open ? 'addClass' : 'removeClass'](document.body, 'table-open');
-    this._map.invalidateSize();
+    if (!init || open) this._map.invalidateSize();
     if (open) this._refresh();
   },
 
