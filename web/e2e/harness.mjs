@@ -17,8 +17,8 @@ import { chromium } from 'playwright-core';
 /** REPO is the repository root. */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** LAYERS are the layer ids in display order, bottom first. */
-export const LAYERS = ['borders', 'provinces', 'gbao', 'tapi', 'railways', 'incidents', 'places', 'power'];
+/** LAYERS are the layer ids in the order the panel lists them; a test keeps those the server has. */
+export const LAYERS = ['borders', 'provinces', 'gbao', 'rivers', 'power', 'tapi', 'railways', 'incidents', 'places'];
 
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
