@@ -31,7 +31,7 @@ var (
 // recordMinimum is the size of the record the issue asks for, and
 // yearMinimum the fewest incidents any year of 2021-2025 may have.
 const (
-	recordMinimum = 90
+	recordMinimum = 120
 	yearMinimum   = 8
 )
 
