@@ -14,13 +14,13 @@ import (
 const (
 	anyLayer    = `SELECT EXISTS (SELECT 1 FROM layers)`
 	upsertLayer = `INSERT INTO layers
-	(id, title, description, geometry_kind, style, attribution, license, queryables, updated)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	(id, title, description, geometry_kind, style, attribution, license, queryables, updated, seed_version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (id) DO UPDATE SET
 	title = excluded.title, description = excluded.description,
 	geometry_kind = excluded.geometry_kind, style = excluded.style,
 	attribution = excluded.attribution, license = excluded.license,
-	queryables = excluded.queryables, updated = excluded.updated
+	queryables = excluded.queryables, updated = excluded.updated, seed_version = excluded.seed_version
 RETURNING (SELECT queryables FROM layers WHERE id = $1)`
 	// requery recomputes the queryable values of a layer's features after
 	// its queryables changed.
@@ -46,52 +46,97 @@ func (db *DB) HasLayers(ctx context.Context) (bool, error) {
 	return found, nil
 }
 
-// Seed fills the database from data. When the database already has layers
-// and force is false it does nothing and returns false. Otherwise, in one
-// transaction, it writes each layer's metadata and replaces the layer's
-// seed features with data's, keeping features that were imported; a seed
-// feature with the id of an imported one is skipped. It returns true when
-// it wrote, which it never does for empty data.
+// Seed is SeedLayers, reporting only whether it wrote anything.
 func (db *DB) Seed(ctx context.Context, data []geodata.LayerData, force bool) (bool, error) {
+	written, err := db.SeedLayers(ctx, data, force)
+	return len(written) > 0, err
+}
+
+const selectSeedVersions = `SELECT id, seed_version FROM layers`
+
+// SeedVersions returns the seed version each layer was last seeded with,
+// by layer id ("" for data without one). A new database has none.
+func (db *DB) SeedVersions(ctx context.Context) (map[string]string, error) {
+	out, err := seedVersions(ctx, db.pool)
+	if err != nil {
+		return nil, wrap(ctx, err, "read seed versions")
+	}
+	return out, nil
+}
+
+func seedVersions(ctx context.Context, q querier) (map[string]string, error) {
+	rows, err := q.Query(ctx, selectSeedVersions)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}
+
+// SeedLayers brings the database's seeded layers up to date with data. In
+// one transaction it writes each layer of data that the database lacks or
+// holds with another seed version (every layer when force is set): the
+// layer's metadata and version, and its seed features in place of the old
+// ones. Imported features stay, and a seed feature with the id of an
+// imported one is skipped: a person's copy wins. Layers whose version is
+// unchanged are left as they are, as are layers data does not name. The
+// data version changes only when a layer was written. It returns the ids
+// of the layers it wrote, in data's order; none for empty data.
+func (db *DB) SeedLayers(ctx context.Context, data []geodata.LayerData, force bool) ([]string, error) {
 	if len(data) == 0 {
-		return false, nil
+		return nil, nil
 	}
 	seen := make(map[string]bool, len(data))
 	for i, ld := range data {
 		if ld.Layer.ID == "" {
-			return false, geodata.Invalidf("seed layer %d has no id", i+1)
+			return nil, geodata.Invalidf("seed layer %d has no id", i+1)
 		}
 		if seen[ld.Layer.ID] {
-			return false, geodata.Invalidf("seed layer %q appears twice", ld.Layer.ID)
+			return nil, geodata.Invalidf("seed layer %q appears twice", ld.Layer.ID)
 		}
 		seen[ld.Layer.ID] = true
 	}
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
-		return false, wrap(ctx, err, "seed")
+		return nil, wrap(ctx, err, "seed")
 	}
 	defer tx.Rollback(context.Background())
+	// The bump comes first: its lock makes seeders take turns, so the
+	// versions read next are those the one before committed.
 	snap, err := db.bump(ctx, tx)
 	if err != nil {
-		return false, wrap(ctx, err, "seed")
+		return nil, wrap(ctx, err, "seed")
 	}
-	var seeded bool
-	if err := tx.QueryRow(ctx, anyLayer).Scan(&seeded); err != nil {
-		return false, wrap(ctx, err, "seed")
-	}
-	if seeded && !force {
-		return false, nil
+	held, err := seedVersions(ctx, tx)
+	if err != nil {
+		return nil, wrap(ctx, err, "seed")
 	}
 	now := time.Now()
+	var written []string
 	for _, ld := range data {
-		if err := seedLayer(ctx, tx, ld, now); err != nil {
-			return false, wrap(ctx, err, "seed layer %s", ld.Layer.ID)
+		if v, ok := held[ld.Layer.ID]; ok && v == ld.Version && !force {
+			continue
 		}
+		if err := seedLayer(ctx, tx, ld, now); err != nil {
+			return nil, wrap(ctx, err, "seed layer %s", ld.Layer.ID)
+		}
+		written = append(written, ld.Layer.ID)
+	}
+	if len(written) == 0 {
+		return nil, nil
 	}
 	if err := db.commit(ctx, tx, snap); err != nil {
-		return false, wrap(ctx, err, "seed")
+		return nil, wrap(ctx, err, "seed")
 	}
-	return true, nil
+	return written, nil
 }
 
 // seedLayer writes one layer's metadata and swaps its seed features.
@@ -115,7 +160,7 @@ func seedLayer(ctx context.Context, tx pgx.Tx, ld geodata.LayerData, now time.Ti
 	}
 	var before []byte
 	if err := tx.QueryRow(ctx, upsertLayer, l.ID, l.Title, l.Description, l.GeometryKind,
-		string(style), l.Attribution, l.License, string(qjson), updated).Scan(&before); err != nil {
+		string(style), l.Attribution, l.License, string(qjson), updated, ld.Version).Scan(&before); err != nil {
 		return err
 	}
 	if before != nil && !sameJSONList(before, queryables) {

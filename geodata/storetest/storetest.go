@@ -30,6 +30,8 @@ type Store interface {
 
 	HasLayers(ctx context.Context) (bool, error)
 	Seed(ctx context.Context, data []geodata.LayerData, force bool) (bool, error)
+	SeedVersions(ctx context.Context) (map[string]string, error)
+	SeedLayers(ctx context.Context, data []geodata.LayerData, force bool) ([]string, error)
 	Import(ctx context.Context, layer string, features []geodata.Feature) error
 	ImportBatch(ctx context.Context, layer string, features []geodata.Feature) error
 	Delete(ctx context.Context, layer, id string) error
@@ -60,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"ClustersErrors", testClustersErrors},
 		{"SeedForceKeepsImports", testSeedForceKeepsImports},
 		{"SeedRejectsBadInput", testSeedRejectsBadInput},
+		{"SeedLayersReplacesChanged", testSeedLayersReplacesChanged},
 		{"HasLayers", testHasLayers},
 		{"ImportAllOrNothing", testImportAllOrNothing},
 		{"ImportUpserts", testImportUpserts},
