@@ -17,7 +17,7 @@ GO_SOURCES  := $(shell find cmd geodata server web -name '*.go' -not -path '*/no
                $(shell find geodata/seed geodata/sqlite/migrations geodata/postgis/migrations server -name '*.json' -o -name '*.geojson' -o -name '*.sql') go.mod go.sum
 WEB_SOURCES := $(shell find web/src -type f) web/index.html web/build.mjs
 
-.PHONY: all build run test test-go test-e2e screenshots vet bench clean
+.PHONY: all build run test test-go test-go-postgis test-e2e screenshots vet bench clean
 
 all: build
 
@@ -47,12 +47,21 @@ vet:
 	@test -z "$$(gofmt -l cmd geodata server web)" || { gofmt -l cmd geodata server web; echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
-## test: Go unit, HTTP and GDAL tests, then browser tests in Chromium. It
-## leaves the tree as it found it: screenshots go to web/e2e/screenshots/.
-test: build vet test-go test-e2e
+## test: Go unit, HTTP and GDAL tests (on SQLite, then the HTTP and GDAL
+## ones again on PostGIS), then browser tests in Chromium. It leaves the
+## tree as it found it: screenshots go to web/e2e/screenshots/.
+test: build vet test-go test-go-postgis test-e2e
 
 test-go: build
 	$(GO) test -count=1 ./...
+
+## test-go-postgis: the HTTP tests and the OGC/GDAL client tests on PostGIS,
+## in a scratch PostgreSQL 15 cluster the tests start (they fail, never skip,
+## without postgresql-15 and postgresql-15-postgis-3). The store contract,
+## replicas and standby tests run on PostGIS in test-go already.
+test-go-postgis: build
+	CASMAP_TEST_STORE=postgis $(GO) test -count=1 ./server/
+	CASMAP_TEST_STORE=postgis $(GO) test -count=1 -run 'OGC|GDAL' ./cmd/casmap/
 
 test-e2e: build
 	@test -x "$(CHROMIUM_PATH)" || { echo "Chromium not found at $(CHROMIUM_PATH): apt-get install chromium (or set CHROMIUM_PATH)"; exit 1; }

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/casmap/casmap/geodata"
-	"github.com/casmap/casmap/geodata/sqlite"
 	"github.com/casmap/casmap/server"
 	"github.com/paulmach/orb"
 )
@@ -24,7 +23,7 @@ import (
 // countingStore is the real store, counting the queries that reach it and,
 // when gate is set, holding each one until gate is closed.
 type countingStore struct {
-	*sqlite.DB
+	testStore
 	features atomic.Int64
 	gate     chan struct{}
 }
@@ -34,7 +33,7 @@ func (s *countingStore) Features(ctx context.Context, q geodata.Query) (geodata.
 	if s.gate != nil {
 		<-s.gate
 	}
-	return s.DB.Features(ctx, q)
+	return s.testStore.Features(ctx, q)
 }
 
 // newCacheServer returns the app with cfg over a real SQLite file seeded
@@ -44,7 +43,7 @@ func newCacheServer(tb testing.TB, cfg server.Config, layers []geodata.LayerData
 	if layers == nil {
 		layers = testLayers()
 	}
-	store := &countingStore{DB: newSeededDB(tb, layers)}
+	store := &countingStore{testStore: newSeededDB(tb, layers)}
 	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>casmap</title>")}}
 	cfg.AllowedHosts = append(cfg.AllowedHosts, "example.com")
 	return server.New(cfg, store, assets, discardLogger()), store

@@ -7,12 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"testing/fstest"
 
 	"github.com/casmap/casmap/geodata"
-	"github.com/casmap/casmap/geodata/sqlite"
 	"github.com/casmap/casmap/server"
 	"github.com/paulmach/orb"
 )
@@ -49,7 +47,7 @@ func testLayers() []geodata.LayerData {
 
 // newTestServer returns the real app over a real SQLite file seeded with
 // testLayers, and the store for tests that change data.
-func newTestServer(t testing.TB) (http.Handler, *sqlite.DB) {
+func newTestServer(t testing.TB) (http.Handler, testStore) {
 	t.Helper()
 	db := newSeededDB(t, testLayers())
 	assets := fstest.MapFS{
@@ -66,15 +64,12 @@ func testConfig() server.Config {
 	return server.Config{AllowedHosts: []string{"example.com"}}
 }
 
-// newSeededDB opens a SQLite file in a temp dir and seeds it with layers.
-func newSeededDB(tb testing.TB, layers []geodata.LayerData) *sqlite.DB {
+// newSeededDB opens a new store (see openTestStore) and seeds it with
+// layers.
+func newSeededDB(tb testing.TB, layers []geodata.LayerData) testStore {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "test.db"))
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	db := openTestStore(tb)
 	if _, err := db.Seed(ctx, layers, false); err != nil {
 		tb.Fatalf("seed: %v", err)
 	}

@@ -32,7 +32,7 @@ var binary struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pg.Main(m)
 	if binary.dir != "" {
 		os.RemoveAll(binary.dir)
 	}

@@ -30,7 +30,7 @@ func commands() []command {
 		{
 			name:    "serve",
 			summary: "serve the map and its OGC API (the default command)",
-			usage:   "serve [--addr HOST:PORT] [--db FILE]",
+			usage:   "serve [--addr HOST:PORT] [--db FILE|postgres://...] [--db-read postgres://...]",
 			about: "Serve the map at http://ADDR/ and the OGC API - Features service under /api,\n" +
 				"from the SQLite database FILE. A database that does not exist yet is created\n" +
 				"and seeded; an existing one gets the seeded layers whose data changed in this\n" +
@@ -164,7 +164,7 @@ var errHelpShown = errors.New("help shown")
 // flagEnv names the environment variable that stands for a flag when the
 // command line does not give it.
 var flagEnv = map[string]string{
-	"db": "CASMAP_DB", "addr": "CASMAP_ADDR",
+	"db": "CASMAP_DB", "addr": "CASMAP_ADDR", "db-read": "CASMAP_DB_READ",
 	"base-url": "CASMAP_BASE_URL", "trusted-proxy": "CASMAP_TRUSTED_PROXIES",
 	"cors-origin": "CASMAP_CORS_ORIGIN", "allowed-host": "CASMAP_ALLOWED_HOSTS",
 }
@@ -177,7 +177,7 @@ func newFlags(name string, cfg *config, addr bool) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // parseFlags reports errors and help
 	fs.Usage = func() {}
-	fs.StringVar(&cfg.DB, "db", defaultDB, "SQLite database `FILE`")
+	fs.StringVar(&cfg.DB, "db", defaultDB, "SQLite database `FILE`, or a postgres:// URL of a PostGIS database")
 	if addr {
 		fs.StringVar(&cfg.Addr, "addr", defaultAddr, "listen on `HOST:PORT` (port 0: any free port)")
 	}

@@ -49,7 +49,7 @@ var servingLine = regexp.MustCompile(`serving the map at (http://[^/\s]+)/`)
 // the test ends, and the test fails unless run then returns nil.
 func startServer(t *testing.T) string {
 	t.Helper()
-	return startServerAt(t, filepath.Join(t.TempDir(), "casmap.db")).base
+	return startServerAt(t, testDB(t)).base
 }
 
 // startServerAt is startServer on the database at path, with extra

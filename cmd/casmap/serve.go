@@ -14,13 +14,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/casmap/casmap/geodata/postgis"
 	"github.com/casmap/casmap/geodata/seed"
-	"github.com/casmap/casmap/geodata/sqlite"
 	"github.com/casmap/casmap/server"
 	"github.com/casmap/casmap/web"
 )
-
-var _ server.Store = (*sqlite.DB)(nil)
 
 // config is what the subcommands are told through flags and environment.
 type config struct {
@@ -30,8 +28,13 @@ type config struct {
 
 // openSeeded opens the database, creating it when it does not exist, and
 // brings its seeded layers up to date with the seed built into the binary.
-func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.DB, error) {
-	db, err := sqlite.Open(ctx, path)
+func openSeeded(ctx context.Context, path string, logger *slog.Logger) (store, error) {
+	return openSeededRead(ctx, path, "", logger)
+}
+
+// openSeededRead is openSeeded with a standby for reads (PostGIS only).
+func openSeededRead(ctx context.Context, path, readDSN string, logger *slog.Logger) (store, error) {
+	db, err := openStore(ctx, path, readDSN, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +47,12 @@ func openSeeded(ctx context.Context, path string, logger *slog.Logger) (*sqlite.
 
 // openExisting opens a database that must exist already. Only serve and
 // seed create one, so a mistyped --db fails here rather than making a new
-// database that the command would then read or write.
-func openExisting(ctx context.Context, path string) (*sqlite.DB, error) {
+// database that the command would then read or write. A PostgreSQL
+// database exists when casmap can connect to it.
+func openExisting(ctx context.Context, path string) (store, error) {
+	if postgis.IsDSN(path) {
+		return openStore(ctx, path, "", nil)
+	}
 	_, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("database %s does not exist; give --db (or CASMAP_DB) the database you meant, "+
@@ -54,7 +61,7 @@ func openExisting(ctx context.Context, path string) (*sqlite.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	return sqlite.Open(ctx, path)
+	return openStore(ctx, path, "", nil)
 }
 
 // updateSeed writes the seeded layers the database lacks or holds from
@@ -65,7 +72,7 @@ func openExisting(ctx context.Context, path string) (*sqlite.DB, error) {
 // database's first, and parses the seed only when they differ: an
 // unchanged database costs a restart under a millisecond, not the tens a
 // parse takes.
-func updateSeed(ctx context.Context, db *sqlite.DB, path string, logger *slog.Logger, force bool) (written []string, fresh bool, err error) {
+func updateSeed(ctx context.Context, db store, path string, logger *slog.Logger, force bool) (written []string, fresh bool, err error) {
 	want, err := seed.Versions()
 	if err != nil {
 		return nil, false, err
@@ -84,15 +91,15 @@ func updateSeed(ctx context.Context, db *sqlite.DB, path string, logger *slog.Lo
 	}
 	written, err = db.SeedLayers(ctx, data, force)
 	if err != nil {
-		return nil, fresh, fmt.Errorf("seed %s: %w", path, err)
+		return nil, fresh, fmt.Errorf("seed %s: %w", dbName(path), err)
 	}
 	switch {
 	case len(written) == 0: // another process got there first
 	case fresh:
-		logger.Info("created and seeded a new database", "path", path, "layers", len(written))
+		logger.Info("created and seeded a new database", "path", dbName(path), "layers", len(written))
 	default:
 		logger.Info("seed data changed: replaced seeded layers, keeping imported features",
-			"path", path, "layers", strings.Join(written, ","))
+			"path", dbName(path), "layers", strings.Join(written, ","))
 	}
 	return written, fresh, nil
 }
@@ -116,6 +123,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	readHeader := fs.Duration("read-header-timeout", 5*time.Second, "how long a client may take to send a request's headers, a `DURATION` such as 5s or 500ms")
 	pprofAddr := fs.String("pprof", "", "serve Go profiles at this loopback address (for benchmarks)")
 	netf := addNetFlags(fs)
+	readDSN := fs.String("db-read", "", "a postgres:// `URL` of a hot standby of --db: reads go there, writes and the version check to --db")
 	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
 	}
@@ -142,7 +150,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	logs := newLogBuffer(stderr)
 	defer logs.Close()
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	db, err := openSeeded(ctx, cfg.DB, logger)
+	db, err := openSeededRead(ctx, cfg.DB, *readDSN, logger)
 	if err != nil {
 		return err
 	}
@@ -160,7 +168,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "casmap: serving the map at http://%s/ (database %s)\n", ln.Addr(), cfg.DB)
+	fmt.Fprintf(stdout, "casmap: serving the map at http://%s/ (database %s)\n", ln.Addr(), dbName(cfg.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -190,7 +198,7 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if fs.NArg() > 0 {
 		return usageError("seed", fmt.Sprintf("seed takes no arguments, got %q", fs.Args()))
 	}
-	db, err := sqlite.Open(ctx, cfg.DB)
+	db, err := openStore(ctx, cfg.DB, "", nil)
 	if err != nil {
 		return err
 	}
@@ -200,11 +208,11 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	case err != nil:
 		return err
 	case len(written) == 0:
-		fmt.Fprintf(stdout, "%s already holds the current seed; nothing changed (use --force to rebuild the seeded layers)\n", cfg.DB)
+		fmt.Fprintf(stdout, "%s already holds the current seed; nothing changed (use --force to rebuild the seeded layers)\n", dbName(cfg.DB))
 	case fresh:
-		fmt.Fprintf(stdout, "created %s and seeded %d layers: %s\n", cfg.DB, len(written), strings.Join(written, ", "))
+		fmt.Fprintf(stdout, "created %s and seeded %d layers: %s\n", dbName(cfg.DB), len(written), strings.Join(written, ", "))
 	default:
-		fmt.Fprintf(stdout, "replaced %d seeded layers in %s (%s), keeping imported features\n", len(written), cfg.DB, strings.Join(written, ", "))
+		fmt.Fprintf(stdout, "replaced %d seeded layers in %s (%s), keeping imported features\n", len(written), dbName(cfg.DB), strings.Join(written, ", "))
 	}
 	return nil
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/casmap/casmap/geodata"
 	"github.com/casmap/casmap/geodata/format"
 	"github.com/casmap/casmap/geodata/seed"
-	"github.com/casmap/casmap/geodata/sqlite"
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 )
@@ -78,7 +77,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 
 // findLayer returns the layer id of the database at path, or an error
 // that lists the layers it has.
-func findLayer(ctx context.Context, db *sqlite.DB, path, id string) (geodata.Layer, error) {
+func findLayer(ctx context.Context, db store, path, id string) (geodata.Layer, error) {
 	l, err := db.Layer(ctx, id)
 	if !errors.Is(err, geodata.ErrNotFound) {
 		return l, err

@@ -21,7 +21,7 @@ const (
 	// selectVersion reads the version and the primary's WAL position,
 	// which is at or past the commit of the generation it sees: a standby
 	// that has replayed that far holds this version's data.
-	selectVersion = `SELECT generation, (pg_current_wal_lsn() - '0/0')::bigint FROM meta WHERE id = 1`
+	selectVersion = `SELECT generation, (pg_current_wal_insert_lsn() - '0/0')::bigint FROM meta WHERE id = 1`
 	// selectDBID names the database: the random id in meta, and the
 	// database's own OID, which differs in a copy.
 	selectDBID = `SELECT left(md5(m.dbid || ':' || d.oid::text), 8)
@@ -35,7 +35,7 @@ FROM meta AS m, pg_database AS d WHERE m.id = 1 AND d.datname = current_database
 	// notifyVersion tells the other processes; PostgreSQL delivers it
 	// when, and only if, the transaction commits.
 	notifyVersion = `SELECT pg_notify('` + versionChannel + `', $1)`
-	selectLSN     = `SELECT (pg_current_wal_lsn() - '0/0')::bigint`
+	selectLSN     = `SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint`
 )
 
 const (
