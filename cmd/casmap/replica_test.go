@@ -20,7 +20,6 @@ type itemsState struct {
 	version string
 }
 
-//
 // It names one host whichever replica it asks, as clients behind a
 // balancer do: the links in a page, and so its ETag, carry the host.
 func itemsNow(t *testing.T, url string) itemsState {
