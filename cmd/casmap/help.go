@@ -83,6 +83,18 @@ func commands() []command {
 			example: "bin/casmap seed --db /tmp/scale.db\nbin/casmap gen --incidents 100000 --db /tmp/scale.db",
 			run:     genCmd,
 		},
+		{
+			name:    "copy",
+			summary: "move a whole database between SQLite and PostGIS",
+			usage:   "copy --from FILE|postgres://... --to FILE|postgres://...",
+			about: "Copy every layer and feature (with its origin, seed or import) from one\n" +
+				"database into a new, empty one, in one transaction, streaming: SQLite to\n" +
+				"PostGIS or back. It says what it copied; a destination that holds layers is\n" +
+				"refused, and a failed copy leaves it as it was.",
+			example: "bin/casmap copy --from ./casmap.db --to postgres://casmap@127.0.0.1/casmap\n" +
+				"bin/casmap copy --from postgres://casmap@127.0.0.1/casmap --to ./back.db",
+			run: copyCmd,
+		},
 	}
 }
 

@@ -19,6 +19,9 @@ type store interface {
 	SeedVersions(ctx context.Context) (map[string]string, error)
 	SeedLayers(ctx context.Context, data []geodata.LayerData, force bool) ([]string, error)
 	ImportBatch(ctx context.Context, layer string, features []geodata.Feature) error
+	// CopyOut and CopyIn move a whole database (casmap copy).
+	CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, error)
+	CopyIn(ctx context.Context, fill func(geodata.Sink) error) error
 	Close() error
 }
 

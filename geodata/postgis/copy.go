@@ -95,7 +95,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx, layer, origin string, feature
 		order = "s.geom, s.n"
 	}
 	onConflict := onConflictImport
-	if origin == "seed" {
+	if origin == geodata.OriginSeed {
 		onConflict = onConflictSeed
 	}
 	if _, err := tx.Exec(ctx, moveStaging+order+onConflict, layer, origin); err != nil {

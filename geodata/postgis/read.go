@@ -253,6 +253,13 @@ func scanFeature(s interface{ Scan(...any) error }) (geodata.Feature, error) {
 	if err := s.Scan(&f.ID, &props, &geom); err != nil {
 		return geodata.Feature{}, err
 	}
+	return decodeFeature(f.ID, props, geom)
+}
+
+// decodeFeature builds a feature from its stored properties (JSON) and
+// geometry (EWKB).
+func decodeFeature(id string, props, geom []byte) (geodata.Feature, error) {
+	f := geodata.Feature{ID: id}
 	if err := json.Unmarshal(props, &f.Properties); err != nil {
 		return geodata.Feature{}, fmt.Errorf("feature %s properties: %w", f.ID, err)
 	}

@@ -141,6 +141,25 @@ func (db *DB) SeedLayers(ctx context.Context, data []geodata.LayerData, force bo
 
 // seedLayer writes one layer's metadata and swaps its seed features.
 func seedLayer(ctx context.Context, tx pgx.Tx, ld geodata.LayerData, now time.Time) error {
+	if ld.Layer.Updated.IsZero() {
+		ld.Layer.Updated = now
+	}
+	if err := upsertLayerRow(ctx, tx, ld); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, deleteSeedFeatures, ld.Layer.ID); err != nil {
+		return err
+	}
+	if _, err := writeFeatures(ctx, tx, ld.Layer.ID, geodata.OriginSeed, slicesSeq(ld.Features), false); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, refreshLayer, ld.Layer.ID, ld.Layer.Updated)
+	return err
+}
+
+// upsertLayerRow writes a layer's metadata and seed version, and when its
+// queryables changed, its features' queryable values.
+func upsertLayerRow(ctx context.Context, tx pgx.Tx, ld geodata.LayerData) error {
 	l := ld.Layer
 	style, err := json.Marshal(l.Style)
 	if err != nil {
@@ -154,13 +173,9 @@ func seedLayer(ctx context.Context, tx pgx.Tx, ld geodata.LayerData, now time.Ti
 	if err != nil {
 		return fmt.Errorf("queryables: %w", err)
 	}
-	updated := l.Updated
-	if updated.IsZero() {
-		updated = now
-	}
 	var before []byte
 	if err := tx.QueryRow(ctx, upsertLayer, l.ID, l.Title, l.Description, l.GeometryKind,
-		string(style), l.Attribution, l.License, string(qjson), updated, ld.Version).Scan(&before); err != nil {
+		string(style), l.Attribution, l.License, string(qjson), l.Updated, ld.Version).Scan(&before); err != nil {
 		return err
 	}
 	if before != nil && !sameJSONList(before, queryables) {
@@ -168,14 +183,7 @@ func seedLayer(ctx context.Context, tx pgx.Tx, ld geodata.LayerData, now time.Ti
 			return err
 		}
 	}
-	if _, err := tx.Exec(ctx, deleteSeedFeatures, l.ID); err != nil {
-		return err
-	}
-	if _, err := writeFeatures(ctx, tx, l.ID, "seed", slicesSeq(ld.Features), false); err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, refreshLayer, l.ID, updated)
-	return err
+	return nil
 }
 
 // sameJSONList reports whether the JSON list b holds exactly names.
@@ -227,7 +235,7 @@ func (db *DB) importSeq(ctx context.Context, layer string, features featureSeq, 
 	if err != nil {
 		return 0, wrap(ctx, err, "import into %s", layer)
 	}
-	n, err := writeFeatures(ctx, tx, layer, "import", features, spatial)
+	n, err := writeFeatures(ctx, tx, layer, geodata.OriginImport, features, spatial)
 	if err != nil {
 		return 0, wrap(ctx, err, "import into %s", layer)
 	}

@@ -35,6 +35,8 @@ type Store interface {
 	Import(ctx context.Context, layer string, features []geodata.Feature) error
 	ImportBatch(ctx context.Context, layer string, features []geodata.Feature) error
 	Delete(ctx context.Context, layer, id string) error
+	CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, error)
+	CopyIn(ctx context.Context, fill func(geodata.Sink) error) error
 	Close() error
 }
 
@@ -68,6 +70,8 @@ func Run(t *testing.T, open Opener) {
 		{"ImportUpserts", testImportUpserts},
 		{"ImportBatch", testImportBatch},
 		{"Delete", testDelete},
+		{"Copy", testCopy},
+		{"CopyAllOrNothing", testCopyAllOrNothing},
 		{"VersionChangesOnlyOnWrites", testVersionChangesOnlyOnWrites},
 		{"VersionDiffersAcrossDatabases", testVersionDiffersAcrossDatabases},
 		{"VersionSeenByAnotherHandle", testVersionSeenByAnotherHandle},

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/casmap/casmap/geodata"
+)
+
+// copyCmd moves a whole database into a new, empty one: SQLite to PostGIS
+// or back, or between two of a kind.
+func copyCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlags("copy", &cfg, false)
+	from := fs.String("from", "", "the database to copy: a SQLite `FILE` or a postgres:// URL")
+	to := fs.String("to", "", "the new database to fill: a SQLite `FILE` (created) or a postgres:// URL of an empty database")
+	if err := parseFlags(fs, args, getenv, stdout); err != nil {
+		return err
+	}
+	if *from == "" || *to == "" || fs.NArg() > 0 {
+		return usageError("copy", "give --from and --to, and nothing else")
+	}
+	if *from == *to {
+		return usageError("copy", "--from and --to name the same database")
+	}
+	src, err := openExisting(ctx, *from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := openStore(ctx, *to, "", nil)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	start := time.Now()
+	var v geodata.Version
+	count := &countingSink{}
+	err = dst.CopyIn(ctx, func(sink geodata.Sink) error {
+		count.Sink = sink
+		var err error
+		v, err = src.CopyOut(ctx, count)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("copy %s to %s: %w (nothing was written to %s)", dbName(*from), dbName(*to), err, dbName(*to))
+	}
+	fmt.Fprintf(stdout, "copied %d layers and %d features (%d of them imported) from %s (version %s) to %s in %s\n",
+		count.layers, count.features, count.imported, dbName(*from), v, dbName(*to), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// countingSink passes a copy on, counting what goes by.
+type countingSink struct {
+	geodata.Sink
+	layers, features, imported int
+}
+
+func (c *countingSink) CopyLayer(ctx context.Context, ld geodata.LayerData) error {
+	c.layers++
+	return c.Sink.CopyLayer(ctx, ld)
+}
+
+func (c *countingSink) CopyFeature(ctx context.Context, layer string, f geodata.Feature, origin string) error {
+	c.features++
+	if origin == geodata.OriginImport {
+		c.imported++
+	}
+	return c.Sink.CopyFeature(ctx, layer, f, origin)
+}
