@@ -31,8 +31,8 @@ var (
 // recordMinimum is the size of the record the issue asks for, and
 // yearMinimum the fewest incidents any year of 2021-2025 may have.
 const (
-	recordMinimum = 120
-	yearMinimum   = 8
+	recordMinimum = 150
+	yearMinimum   = 10
 )
 
 // sameEventKm is how close two incidents of the same day and category must
@@ -164,7 +164,10 @@ func TestRecordIncidents(t *testing.T) {
 		t.Run(f.ID, func(t *testing.T) {
 			// ValidateIncident holds the coding rules: actor group, admin1,
 			// date precision, coord_source, plots no more precise than a
-			// town, and statements whose lowest toll is the fatalities.
+			// town, and statements whose lowest toll is the fatalities. In
+			// the record a statement's fatalities is its party's figure for
+			// the whole event; interim counts and one side's own losses are
+			// told in the claim and carry no figure.
 			if err := geodata.ValidateIncident(f); err != nil {
 				t.Fatalf("ValidateIncident: %v", err)
 			}
@@ -256,8 +259,17 @@ func TestRecordCovers(t *testing.T) {
 	}
 	for _, id := range []string{
 		"2021-06-22-sherkhan-bandar-taliban-capture",
+		"2021-07-05-badakhshan-darwaz-districts-fall",
 		"2021-07-09-torghundi-taliban-capture",
 		"2021-08-14-mazar-i-sharif-taliban-capture",
+		"2021-04-29-batken-isfara-border-war",
+		"2021-10-08-kunduz-sayed-abad-mosque-bombing",
+		"2021-11-25-khorog-protest-over-ziyobekov-killing",
+		"2022-05-22-khorog-mamadbokirov-killed",
+		"2023-03-18-mazar-taliban-raid-iskp-hideouts",
+		"2024-01-05-iran-kerman-bombing-arrests-tajik-bombers",
+		"2024-03-23-bryansk-crocus-gunmen-captured",
+		"2025-12-24-shamsiddin-shohin-kavo-border-firefight",
 	} {
 		if !ids[id] {
 			t.Errorf("the record lacks %s", id)
