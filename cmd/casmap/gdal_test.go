@@ -38,6 +38,7 @@ var mainFields = map[string][]string{
 	"places":    {"name", "kind"},
 	"power":     {"status"},
 	"provinces": {"name", "name_ru", "country", "iso_3166_2"},
+	"rivers":    {"name", "name_ru", "kind", "wdb_classes"},
 }
 
 // requireGDAL fails, never skips: the GDAL check is part of the suite.

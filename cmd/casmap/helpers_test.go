@@ -14,7 +14,7 @@ import (
 )
 
 // seedLayers are the layers a new database is seeded with.
-var seedLayers = []string{"borders", "gbao", "incidents", "places", "power", "provinces", "railways", "tapi"}
+var seedLayers = []string{"borders", "gbao", "incidents", "places", "power", "provinces", "railways", "rivers", "tapi"}
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines to write
 // while a test reads it.

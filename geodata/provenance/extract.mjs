@@ -240,6 +240,9 @@ writeFileSync(
     topojsonClient: topojsonClient.version,
     polylabel: pkg('polylabel').version,
     window: WINDOW,
+    // The versions rivers/main.go checks for (gmtVersion, gshhgVersion).
+    gmt: '6.4.0',
+    gshhg: '2.3.7',
   }),
 );
 console.log(

