@@ -1,6 +1,7 @@
 package geodata
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 
@@ -59,4 +60,40 @@ func layerTakes(kinds string, g orb.Geometry) bool {
 		}
 	}
 	return false
+}
+
+// DecodeFeature parses one GeoJSON Feature, the body of an API write. A
+// feature without an id takes id; one whose id differs from a non-empty
+// id is an error (the URL names the feature a PUT replaces).
+func DecodeFeature(data []byte, id string) (Feature, error) {
+	var probe struct {
+		Type string          `json:"type"`
+		ID   json.RawMessage `json:"id"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return Feature{}, Invalidf("not a GeoJSON Feature: %s", jsonProblem(err))
+	}
+	if probe.Type != "Feature" {
+		return Feature{}, Invalidf("GeoJSON type is %q, want Feature", truncate(probe.Type, 40))
+	}
+	if len(probe.ID) == 0 || string(probe.ID) == "null" {
+		if id == "" {
+			return Feature{}, Invalidf("id is missing")
+		}
+		raw, _ := json.Marshal(id)
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(data, &m); err != nil {
+			return Feature{}, Invalidf("not a GeoJSON Feature: %s", jsonProblem(err))
+		}
+		m["id"] = raw
+		data, _ = json.Marshal(m)
+	}
+	f, err := decodeFeature(data)
+	if err != nil {
+		return Feature{}, err
+	}
+	if id != "" && f.ID != id {
+		return Feature{}, Invalidf("the body's id %q is not the id in the URL, %q", truncate(f.ID, 60), truncate(id, 60))
+	}
+	return f, nil
 }

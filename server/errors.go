@@ -30,6 +30,9 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		if status >= 500 {
 			logger.Error("internal error", "method", c.Request().Method, "uri", c.Request().RequestURI, "err", err)
 		}
+		if status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="casmap"`)
+		}
 		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
 		if c.Request().Method == http.MethodHead {
 			err = c.NoContent(status)
@@ -54,6 +57,10 @@ func classify(err error) (int, string) {
 		return http.StatusNotFound, geodata.Message(err, "not found")
 	case errors.Is(err, geodata.ErrInvalid):
 		return http.StatusBadRequest, geodata.Message(err, "invalid request")
+	case errors.Is(err, geodata.ErrStale):
+		return http.StatusPreconditionFailed, geodata.Message(err, "the feature changed since you read it")
+	case errors.Is(err, geodata.ErrConflict):
+		return http.StatusConflict, geodata.Message(err, "conflict")
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "the request took too long; try a smaller query"
 	case errors.Is(err, context.Canceled):

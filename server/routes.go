@@ -10,11 +10,16 @@ import (
 // addRoutes is the whole HTTP surface in one place.
 func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS, rc *respCache) {
 	links := linker{base: cfg.BaseURL, proxies: cfg.TrustedProxies}
+	a := newAuth(cfg)
+	read := a.readGuard() // sign-in first when the server is private
 	get := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, read...)
+	}
+	open := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 	}
 
-	get("/healthz", handleHealth(store))
+	open("/healthz", handleHealth(store))
 
 	get("/api", handleLanding(links))
 	get("/api/", handleLanding(links))
@@ -27,7 +32,12 @@ func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS, rc *respCach
 	get("/api/collections/:layer/items/:id", handleItem(store, links))
 	get("/api/collections/:layer/clusters", handleClusters(store, links))
 
-	get("/*", handleAssets(assets))
+	if a != nil {
+		addAccountRoutes(e, cfg, a)
+		addWriteRoutes(e, cfg.Editor, store, a, links)
+	}
+
+	open("/*", handleAssets(assets))
 }
 
 // handleHealth answers 200 when the store can be read.

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/casmap/casmap/geodata/account"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -39,6 +40,22 @@ type Config struct {
 	// CacheBytes bounds the memory of the items response cache: 0 means
 	// DefaultCacheBytes, a negative value turns the cache off.
 	CacheBytes int64
+
+	// Accounts and Sessions turn on sign-in (and Editor, writes); with
+	// Accounts nil the server is read-only and has no accounts.
+	Accounts Accounts
+	Sessions SessionStore
+	Editor   Editor
+	// Private requires sign-in to read the API (the page itself loads,
+	// to show its sign-in form).
+	Private bool
+	// SessionLifetime (default 12 hours) and SessionIdle (default 2
+	// hours without a request) end a session.
+	SessionLifetime time.Duration
+	SessionIdle     time.Duration
+	// PasswordParams are the argon2id costs of new passwords (default
+	// account.DefaultParams).
+	PasswordParams account.Params
 }
 
 // New returns the casmap HTTP handler. assets is the built front end

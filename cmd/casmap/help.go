@@ -19,6 +19,9 @@ type command struct {
 	example string // one or more command lines, as a new user would type them
 	hidden  []string
 	run     commandFunc
+	// runIn, when set, runs a command that reads standard input (user
+	// reads passwords there) instead of run.
+	runIn func(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error
 }
 
 // commandFunc runs a subcommand with the arguments after its name.
@@ -94,6 +97,18 @@ func commands() []command {
 			example: "bin/casmap copy --from ./casmap.db --to postgres://casmap@127.0.0.1/casmap\n" +
 				"bin/casmap copy --from postgres://casmap@127.0.0.1/casmap --to ./back.db",
 			run: copyCmd,
+		},
+		{
+			name:    "user",
+			summary: "manage accounts: add, list, disable, enable, reset, token, revoke",
+			usage:   "user add NAME --role editor|reviewer|admin | list | disable NAME | enable NAME | reset NAME | token NAME --label TEXT | revoke NAME TOKEN-ID [--db FILE]",
+			about: "Manage who may sign in to a server of the database FILE. Editors propose\n" +
+				"changes, reviewers publish them and revert, admins manage accounts too. A\n" +
+				"password is read from standard input (typed twice, unechoed, at a terminal);\n" +
+				"reset and disable end the account's sessions. A token is for scripts\n" +
+				"(Authorization: Bearer ...) and is shown once; the database keeps its hash.",
+			example: "bin/casmap user add rita --role reviewer\nbin/casmap user list\nbin/casmap user token rita --label nightly-import",
+			runIn:   userCmd,
 		},
 	}
 }
@@ -179,6 +194,7 @@ var flagEnv = map[string]string{
 	"db": "CASMAP_DB", "addr": "CASMAP_ADDR", "db-read": "CASMAP_DB_READ",
 	"base-url": "CASMAP_BASE_URL", "trusted-proxy": "CASMAP_TRUSTED_PROXIES",
 	"cors-origin": "CASMAP_CORS_ORIGIN", "allowed-host": "CASMAP_ALLOWED_HOSTS",
+	"private": "CASMAP_PRIVATE",
 }
 
 // newFlags returns the flag set of the command called name, with --db and,

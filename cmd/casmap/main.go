@@ -8,6 +8,7 @@
 //	casmap import --layer ID [--db FILE] FILE.geojson|FILE.csv
 //	casmap export --layer ID [--format geojson|csv|kml] [--db FILE] [OUT]
 //	casmap gen --incidents N [--seed S] [--db FILE]
+//	casmap user add|list|disable|enable|reset|token|revoke [--db FILE]
 //	casmap help [COMMAND]
 //
 // Only serve and seed create a database; the other commands refuse a file
@@ -57,7 +58,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if !ok {
 		return unknownCommand(name)
 	}
-	err := c.run(ctx, args, getenv, stdout, stderr)
+	var err error
+	if c.runIn != nil {
+		err = c.runIn(ctx, args, getenv, stdin, stdout, stderr)
+	} else {
+		err = c.run(ctx, args, getenv, stdout, stderr)
+	}
 	if errors.Is(err, errHelpShown) {
 		return nil
 	}

@@ -155,6 +155,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
+	if ws, ok := writeSideOf(db); ok {
+		scfg.Accounts, scfg.Sessions, scfg.Editor = ws.accounts, ws.sessions, ws.editor
+	}
 	assets, err := web.Assets()
 	if err != nil {
 		return err

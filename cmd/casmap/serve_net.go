@@ -13,6 +13,7 @@ import (
 // what its links say, whom it believes, who may read it from elsewhere.
 type netFlags struct {
 	baseURL, proxies, cors, hosts string
+	private                       bool
 }
 
 // addNetFlags declares them on fs; parseFlags fills those left out from
@@ -23,6 +24,7 @@ func addNetFlags(fs *flag.FlagSet) *netFlags {
 	fs.StringVar(&n.proxies, "trusted-proxy", "", "comma-separated `ADDRESSES` or CIDR ranges of proxies whose X-Forwarded-* headers are believed")
 	fs.StringVar(&n.cors, "cors-origin", "", "comma-separated `ORIGINS` whose pages may read the API cross-origin, or * for any; none by default")
 	fs.StringVar(&n.hosts, "allowed-host", "", "comma-separated `HOSTS` served besides IP addresses and localhost")
+	fs.BoolVar(&n.private, "private", false, "require sign-in to read the API (the page still loads, to show its sign-in form)")
 	return n
 }
 
@@ -51,6 +53,7 @@ func (n *netFlags) apply(cfg *server.Config) error {
 		cfg.CORSOrigins = append(cfg.CORSOrigins, o)
 	}
 	cfg.AllowedHosts = append(cfg.AllowedHosts, commaList(n.hosts)...)
+	cfg.Private = n.private
 	return nil
 }
 
