@@ -9,6 +9,7 @@ import (
 
 var (
 	_ server.Accounts     = (*sqlite.DB)(nil)
+	_ server.Editor       = (*sqlite.DB)(nil)
 	_ server.SessionStore = sqlite.Sessions{}
 )
 
@@ -25,7 +26,7 @@ type writeSide struct {
 // writeSideOf returns db's write side, ok false when it has none.
 func writeSideOf(db store) (writeSide, bool) {
 	if d, ok := db.(*sqlite.DB); ok {
-		return writeSide{accounts: d, sessions: d.Sessions()}, true
+		return writeSide{accounts: d, sessions: d.Sessions(), editor: d}, true
 	}
 	return writeSide{}, false
 }
