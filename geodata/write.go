@@ -63,9 +63,10 @@ func layerTakes(kinds string, g orb.Geometry) bool {
 }
 
 // DecodeFeature parses one GeoJSON Feature, the body of an API write. A
-// feature without an id takes id; one whose id differs from a non-empty
-// id is an error (the URL names the feature a PUT replaces).
-func DecodeFeature(data []byte, id string) (Feature, error) {
+// feature without an id takes id. When fromURL is set, id is the one the
+// URL names (the feature a PUT replaces) and a body with another is an
+// error; otherwise id is only a default (a POST's).
+func DecodeFeature(data []byte, id string, fromURL bool) (Feature, error) {
 	var probe struct {
 		Type string          `json:"type"`
 		ID   json.RawMessage `json:"id"`
@@ -92,7 +93,7 @@ func DecodeFeature(data []byte, id string) (Feature, error) {
 	if err != nil {
 		return Feature{}, err
 	}
-	if id != "" && f.ID != id {
+	if fromURL && f.ID != id {
 		return Feature{}, Invalidf("the body's id %q is not the id in the URL, %q", truncate(f.ID, 60), truncate(id, 60))
 	}
 	return f, nil

@@ -33,7 +33,7 @@ type authWorld struct {
 // The write side (accounts, sessions, server.Editor) is SQLite's until
 // PostGIS implements it, so these tests run on SQLite whichever store the
 // read tests use.
-func newAuthWorld(t *testing.T, cfg server.Config) *authWorld {
+func newAuthWorld(t testing.TB, cfg server.Config) *authWorld {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "auth.db"))
@@ -55,6 +55,9 @@ func newAuthWorld(t *testing.T, cfg server.Config) *authWorld {
 	}
 	cfg.AllowedHosts = append(cfg.AllowedHosts, "example.com")
 	cfg.Accounts, cfg.Sessions, cfg.PasswordParams = db, db.Sessions(), cheap
+	if cfg.Editor == nil {
+		cfg.Editor = db
+	}
 	assets := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>casmap</title>")}}
 	return &authWorld{h: server.New(cfg, db, assets, discardLogger()), db: db}
 }
@@ -62,14 +65,14 @@ func newAuthWorld(t *testing.T, cfg server.Config) *authWorld {
 // client is one browser or script: its cookies, and headers it always
 // sends.
 type client struct {
-	t      *testing.T
+	t      testing.TB
 	w      *authWorld
 	cookie map[string]string
 	header map[string]string
 	remote string
 }
 
-func (w *authWorld) client(t *testing.T) *client {
+func (w *authWorld) client(t testing.TB) *client {
 	return &client{t: t, w: w, cookie: map[string]string{}, header: map[string]string{}, remote: "192.0.2.1:1234"}
 }
 
@@ -122,7 +125,7 @@ func (cl *client) signIn(name string) *client {
 }
 
 // as returns a new client signed in as name.
-func (w *authWorld) as(t *testing.T, name string) *client {
+func (w *authWorld) as(t testing.TB, name string) *client {
 	return w.client(t).signIn(name)
 }
 

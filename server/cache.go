@@ -29,12 +29,51 @@ func setCache(c echo.Context, value string) {
 // can be checked before any query runs.
 func dataETag(c echo.Context, root string, v geodata.Version, media string) string {
 	r := c.Request()
+	return etagFor(v, root, r.URL.Path, r.URL.RawQuery, media, gzipFlag(r))
+}
+
+// etagFor is the strong ETag of an answer that depends on version v and
+// on a request's link root, path, query, media type and encoding. It
+// starts with the version, so that a write's If-Match says which version
+// the writer read the feature at (versionOfETag).
+func etagFor(v geodata.Version, root, path, rawQuery, media, gz string) string {
 	h := sha256.New()
-	for _, part := range []string{string(v), root, r.URL.Path, r.URL.RawQuery, media, gzipFlag(r)} {
+	for _, part := range []string{string(v), root, path, rawQuery, media, gz} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+	return `"` + etagVersion(v) + "." + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+}
+
+// etagVersion writes a version into an ETag: as it is ("v" first) when
+// it is made of letters, digits, - and _, else in hex ("h" first).
+func etagVersion(v geodata.Version) string {
+	for _, r := range string(v) {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return "h" + hex.EncodeToString([]byte(v))
+		}
+	}
+	return "v" + string(v)
+}
+
+// versionOfETag reads the version back out of one of etagFor's tags.
+func versionOfETag(tag string) (geodata.Version, bool) {
+	tag = strings.TrimSpace(tag)
+	if len(tag) < 4 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+		return "", false // weak (W/...) or not a tag: no strong match
+	}
+	ver, _, ok := strings.Cut(tag[1:len(tag)-1], ".")
+	if !ok || len(ver) < 2 {
+		return "", false
+	}
+	switch ver[0] {
+	case 'v':
+		return geodata.Version(ver[1:]), true
+	case 'h':
+		b, err := hex.DecodeString(ver[1:])
+		return geodata.Version(b), err == nil
+	}
+	return "", false
 }
 
 func gzipFlag(r *http.Request) string {

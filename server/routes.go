@@ -28,13 +28,22 @@ func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS, rc *respCach
 	get("/api/collections", handleCollections(store, links))
 	get("/api/collections/:layer", handleCollection(store, links))
 	get("/api/collections/:layer/queryables", handleQueryables(store, links))
-	get(itemsRoute, handleItems(store, links, rc))
-	get("/api/collections/:layer/items/:id", handleItem(store, links))
+	// With an Editor, ?version= answers for an earlier version, and each
+	// feature has a history.
+	items, item := handleItems(store, links, rc), handleItem(store, links)
+	var w *writes
+	if cfg.Editor != nil {
+		w = &writes{ed: cfg.Editor, store: store, links: links}
+		items, item = atVersion(w.itemsAt, items), atVersion(w.itemAt, item)
+		get(itemRoute+"/history", w.history)
+	}
+	get(itemsRoute, items)
+	get(itemRoute, item)
 	get("/api/collections/:layer/clusters", handleClusters(store, links))
 
 	if a != nil {
 		addAccountRoutes(e, cfg, a)
-		addWriteRoutes(e, cfg.Editor, store, a, links)
+		addWriteRoutes(e, w, a)
 	}
 
 	open("/*", handleAssets(assets))
