@@ -147,7 +147,8 @@ pinned packages it reproduces the committed files byte for byte (check with
    GSHHG polygon contains the lake's point in \`rivers.json\`; lakes built
    or grown after WDBII's time (Nurek, Toktogul, Aydarkul, Tuyamuyun) are
    not in GSHHG and so not on the map, and the Aral Sea is drawn at its
-   old, full extent, which its \`note\` says.
+   old, full extent, which its \`note\` says (and \`historic_extent: true\`,
+   so the page can draw it apart).
 
    **What is kept.** Named rivers in full (all classes along their path);
    elsewhere only the permanent major (1), additional major (2) and

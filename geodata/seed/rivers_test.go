@@ -21,7 +21,7 @@ var (
 	}
 	namedLakes = []string{
 		"caspian-sea", "aral-sea", "lake-balkhash", "issyk-kul", "lake-zaysan", "alakol",
-		"kapchagay", "kayrakkum", "karakul", "sarez", "hamun",
+		"kapchagay", "kayrakkum", "karakul", "sarez", "hamun", "lake-urmia",
 	}
 )
 
@@ -59,8 +59,8 @@ func TestRivers(t *testing.T) {
 			t.Errorf("rivers: %q is missing or unnamed", id)
 		}
 	}
-	if note, _ := byID["aral-sea"].Properties["note"].(string); !strings.Contains(note, "Not today's sea") {
-		t.Errorf("aral-sea: the note must say the outline is not today's shrunken sea, got %q", note)
+	if note, _ := byID["aral-sea"].Properties["note"].(string); !strings.Contains(note, "Not today's sea") || byID["aral-sea"].Properties["historic_extent"] != true {
+		t.Errorf("aral-sea: historic_extent and the note must say the outline is not today's shrunken sea, got %q", note)
 	}
 	if len(features) > 300 {
 		t.Errorf("rivers: %d features, want at most 300", len(features))

@@ -276,6 +276,9 @@ func (b *builder) lakeFeatures(ctx context.Context, table []namedLake, pieces []
 		if nl != nil {
 			props = b.nameProps(nl.names)
 			props["kind"] = nl.Kind
+			if nl.HistoricExtent {
+				props["historic_extent"] = true
+			}
 			id = nl.ID
 		} else {
 			unnamed++

@@ -52,6 +52,9 @@ type namedLake struct {
 	names
 	Kind string     `json:"kind"` // lake or reservoir
 	At   [2]float64 `json:"at"`
+	// HistoricExtent marks a lake GSHHG draws far larger than it is now
+	// (the Aral Sea), so the page can draw it apart.
+	HistoricExtent bool `json:"historic_extent,omitempty"`
 }
 
 var slug = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
