@@ -17,7 +17,7 @@ GO_SOURCES  := $(shell find cmd geodata server web -name '*.go' -not -path '*/no
                $(shell find geodata/seed geodata/sqlite/migrations geodata/postgis/migrations server -name '*.json' -o -name '*.geojson' -o -name '*.sql') go.mod go.sum
 WEB_SOURCES := $(shell find web/src -type f) web/index.html web/build.mjs
 
-.PHONY: all build run test test-go test-go-postgis test-e2e screenshots vet bench clean
+.PHONY: all build run test test-go test-go-postgis test-e2e screenshots vet bench bench-scale bench-scale-postgis clean
 
 all: build
 
@@ -79,6 +79,14 @@ screenshots: build
 bench: build
 	bash bench/run.sh
 	$(GO) test -run '^$$' -bench . -benchmem $(if $(filter 1,$(BENCH_QUICK)),-benchtime=200ms) ./...
+
+## bench-scale-postgis: the PostGIS figures of bench-scale beside SQLite's on
+## the same million incidents (bench/postgis.sh: a scratch PostgreSQL 15 +
+## PostGIS 3, wrk, nginx-light, taskset). BENCH_N=100000 for a smaller set.
+bench-scale-postgis: build
+	bash bench/postgis.sh
+
+bench-scale: bench-scale-postgis
 
 clean:
 	rm -rf bin web/dist/*.js web/dist/*.css web/dist/*.html web/dist/assets
