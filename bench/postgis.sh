@@ -17,7 +17,8 @@
 # postgres user, on a free loopback port, stopped by its PID at the end.
 # Needs wrk, nginx-light, curl, taskset, /usr/bin/time; installs nothing.
 # BENCH_N=100000 for a smaller set; BENCH_D=5s for shorter wrk runs;
-# BENCH_KEEP=1 keeps the temporary directory (logs, databases).
+# BENCH_STORES=postgis measures one store only; BENCH_TIMEOUT=600 bounds
+# each timed command; BENCH_KEEP=1 keeps the temporary directory.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -65,12 +66,17 @@ as_pg() {
 }
 
 # timed runs a command under /usr/bin/time and prints its wall time and
-# peak RSS after the command line.
+# peak RSS after the command line; one that runs past BENCH_TIMEOUT
+# (default 600 s) is stopped and reported as such.
 timed() {
-	local out="$TMP/time.$RANDOM"
-	/usr/bin/time -f '%e %M' -o "$out" "$@" >"$TMP/timed.out" 2>&1 || { cat "$TMP/timed.out" >&2; exit 1; }
+	local out="$TMP/time.$RANDOM" shown
+	shown=$(echo "$*" | sed "s|$TMP|\$TMP|g; s|$BIN|casmap|g")
+	if ! timeout "${BENCH_TIMEOUT:-600}" /usr/bin/time -f '%e %M' -o "$out" "$@" >"$TMP/timed.out" 2>&1; then
+		printf '   %-70s FAILED or past %s s: %s\n' "$shown" "${BENCH_TIMEOUT:-600}" "$(tail -1 "$TMP/timed.out")"
+		return 0
+	fi
 	read -r secs kb <"$out"
-	printf '   %-70s %8.1f s  %6d MB peak RSS\n' "$(echo "$*" | sed "s|$TMP|\$TMP|g; s|$BIN|casmap|g")" "$secs" $((kb / 1024))
+	printf '   %-70s %8.1f s  %6d MB peak RSS\n' "$shown" "$secs" $((kb / 1024))
 }
 
 # wrk_line runs wrk and prints requests/s, p50 and p99.
@@ -156,8 +162,8 @@ suite() {
 	done
 }
 
-# 2. Side by side.
-for store in sqlite postgis; do
+# 2. Side by side (BENCH_STORES="postgis" for one of them).
+for store in ${BENCH_STORES:-sqlite postgis}; do
 	db=$DB
 	[ "$store" = postgis ] && db=$DSN
 	echo "== $store: one casmap on core 0 (taskset -c 0 casmap serve --db ...)"
