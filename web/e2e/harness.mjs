@@ -132,11 +132,14 @@ function isLocal(url) {
 }
 
 /**
- * openPage opens a new context and page at viewport size and records every
+ * openPage opens a new context and page at viewport size (with touch
+ * events and a phone's viewport rules if asked) and records every
  * request, console error and page error. check() asserts none went wrong.
  */
-export async function openPage(browser, { width = 1440, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1 });
+export async function openPage(browser, { width = 1440, height = 900, hasTouch = false, isMobile = false } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height }, acceptDownloads: true, deviceScaleFactor: 1, hasTouch, isMobile,
+  });
   const page = await context.newPage();
   const requests = [];
   const problems = [];
@@ -297,4 +300,23 @@ export async function choose(page, key, value, on = true) {
   const box = page.locator(`.filter-multi-${key} input[value="${value}"]`);
   const item = page.locator(`.filter-multi-${key} .filter-multi-item`, { has: page.locator(`input[value="${value}"]`) });
   if ((await box.isChecked()) !== on) await item.locator('label').click();
+}
+
+/**
+ * showHash moves a loaded map to a hash (as following a link within the
+ * page does), then waits until the map has stopped moving and its
+ * clusters have finished their animation: gotoMap with only a new hash
+ * would not wait, the page being ready already.
+ */
+export async function showHash(page, hash) {
+  await page.evaluate((h) => new Promise((resolve) => {
+    const map = document.querySelector('#map');
+    let timer = setTimeout(resolve, 3000);
+    const settle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => (map.querySelector('.leaflet-cluster-anim') ? settle() : resolve()), 450);
+    };
+    window.addEventListener('popstate', settle, { once: true });
+    window.location.hash = h;
+  }), hash);
 }

@@ -1,6 +1,6 @@
 // label-place.js decides where a name goes and from which zoom it shows:
 // inside an area at its pole of inaccessibility (polylabel), or at the
-// point the data gives; along a line at its middle, turned with it. Pure
+// point the data gives; along a line every few hundred pixels, turned with it. Pure
 // functions on GeoJSON geometries, unit-tested on their own.
 import polylabel from 'polylabel';
 
@@ -60,30 +60,56 @@ export function minZoomFor(props = {}, area = 0, base = 3) {
   return base + 4;
 }
 
-const mercY = (lat) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * (180 / Math.PI);
+// World pixels at zoom 0 (256 across): where Web Mercator puts a point.
+const worldX = (lon) => ((lon + 180) / 360) * 256;
+const worldY = (lat) => (1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) * 128;
+const lonOf = (x) => (x / 256) * 360 - 180;
+const latOf = (y) => (Math.atan(Math.sinh(Math.PI * (1 - y / 128))) * 180) / Math.PI;
+
+// pointAlong is the point at distance d (world pixels) along a projected
+// line with cumulative lengths cum.
+function pointAlong(pts, cum, d) {
+  let i = 1;
+  while (i < pts.length - 1 && cum[i] < d) i++;
+  const seg = cum[i] - cum[i - 1] || 1;
+  const t = Math.max(0, Math.min(1, (d - cum[i - 1]) / seg));
+  return [pts[i - 1][0] + t * (pts[i][0] - pts[i - 1][0]), pts[i - 1][1] + t * (pts[i][1] - pts[i - 1][1])];
+}
 
 /**
- * lineLabel is where a line's name goes: the middle vertex of its longest
- * part, with the angle (degrees, clockwise on screen, kept upright) of the
- * line there. Web Mercator keeps angles, so it holds at every zoom.
+ * lineLabels places a line's name along it, for each zoom from minZoom to
+ * maxZoom: one name every `spacing` screen pixels of each part (at least
+ * one per part longer than minPx), turned with the line over `window`
+ * pixels either side and kept upright. Each label is
+ * {lonlat, angle, minZoom, maxZoom}: shown at that zoom only (the last
+ * from maxZoom on), so a long river is named wherever the map shows it.
  */
-export function lineLabel(geometry) {
-  if (!geometry) return null;
+export function lineLabels(geometry, { minZoom = 4, maxZoom = 12, spacing = 520, minPx = 140, window = 40 } = {}) {
+  if (!geometry) return [];
   const parts = geometry.type === 'LineString' ? [geometry.coordinates] : geometry.type === 'MultiLineString' ? geometry.coordinates : [];
-  let best = null;
-  let bestLen = 0;
+  const out = [];
   for (const part of parts) {
-    let len = 0;
-    for (let i = 1; i < part.length; i++) len += Math.hypot(part[i][0] - part[i - 1][0], part[i][1] - part[i - 1][1]);
-    if (len > bestLen) { best = part; bestLen = len; }
+    if (!Array.isArray(part) || part.length < 2) continue;
+    const pts = part.map(([lon, lat]) => [worldX(lon), worldY(lat)]);
+    const cum = [0];
+    for (let i = 1; i < pts.length; i++) cum.push(cum[i - 1] + Math.hypot(pts[i][0] - pts[i - 1][0], pts[i][1] - pts[i - 1][1]));
+    const len = cum[cum.length - 1];
+    for (let z = minZoom; z <= maxZoom; z++) {
+      const scale = 2 ** z;
+      if (len * scale < minPx) continue;
+      const n = Math.max(1, Math.floor((len * scale) / spacing));
+      for (let k = 0; k < n; k++) {
+        const d = ((k + 0.5) * len) / n;
+        const w = window / scale;
+        const a = pointAlong(pts, cum, Math.max(0, d - w));
+        const b = pointAlong(pts, cum, Math.min(len, d + w));
+        const mid = pointAlong(pts, cum, d);
+        let angle = (Math.atan2(b[1] - a[1], b[0] - a[0]) * 180) / Math.PI;
+        if (angle > 90) angle -= 180;
+        if (angle < -90) angle += 180;
+        out.push({ lonlat: [lonOf(mid[0]), latOf(mid[1])], angle: Math.round(angle), minZoom: z, maxZoom: z === maxZoom ? 99 : z + 1 });
+      }
+    }
   }
-  if (!best || best.length < 2) return null;
-  const i = Math.max(1, Math.floor(best.length / 2));
-  const a = best[i - 1];
-  const b = best[Math.min(best.length - 1, i)];
-  let angle = (Math.atan2(-(mercY(b[1]) - mercY(a[1])), b[0] - a[0]) * 180) / Math.PI;
-  if (angle > 90) angle -= 180;
-  if (angle < -90) angle += 180;
-  const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
-  return { lonlat: mid, angle: Math.round(angle), length: bestLen };
+  return out;
 }

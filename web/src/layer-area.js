@@ -13,6 +13,13 @@ import { detailFor, refetchDetail, simplifies, zoomParam } from './detail-zoom.j
 /** NAME_ZOOMS: the zoom range names show in, per layer (countries give way to provinces). */
 const NAME_ZOOMS = { borders: [3, 8], provinces: [6, 12], gbao: [6, 10] };
 
+/**
+ * FOCUS are the countries the map is about (Afghanistan and the five
+ * Central Asian states): named from the first zoom, whatever a world
+ * map's label zoom (Natural Earth's) says of small Tajikistan.
+ */
+const FOCUS = new Set(['AFG', 'TJK', 'UZB', 'TKM', 'KGZ', 'KAZ']);
+
 /** AreaLayer is one polygon collection. Options: collection, state, api. */
 export const AreaLayer = L.Layer.extend({
   options: { collection: null, state: null, api: null },
@@ -120,7 +127,8 @@ export const AreaLayer = L.Layer.extend({
       const at = areaLabel(f);
       if (!at) return null;
       return {
-        latlng: [at.lonlat[1], at.lonlat[0]], text: titleOf(f), minZoom: minZoomFor(f.properties, at.area, lo), maxZoom: hi,
+        latlng: [at.lonlat[1], at.lonlat[0]], text: titleOf(f), maxZoom: hi,
+        minZoom: this.id === 'borders' && FOCUS.has(f.properties && f.properties.iso_a3) ? lo : minZoomFor(f.properties, at.area, lo),
         className: `casmap-name-${this.id}`, title: `${titleOf(f)}: show details`,
         onClick: () => state.select({ layer: this.id, id: f.id }, { focus: true }),
       };

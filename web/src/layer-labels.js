@@ -1,7 +1,9 @@
 // layer-labels.js draws names on the map: country, province and river
 // names placed for the zoom (each name has the zoom range it shows in),
 // optionally turned along a line, optionally clickable to open the feature
-// it names. Names sit in their own pane, under the incidents.
+// it names. Only the names near the view are made, so a river named every
+// few hundred pixels costs what the view shows. Names sit in their own
+// pane, under the incidents.
 import L from 'leaflet';
 import { ensurePane } from './layer-common.js';
 
@@ -40,7 +42,7 @@ export const LabelLayer = L.Layer.extend({
   },
 
   getEvents() {
-    return { zoomend: this._update };
+    return { zoomend: this._update, moveend: this._update };
   },
 
   _clear() {
@@ -50,8 +52,9 @@ export const LabelLayer = L.Layer.extend({
 
   _update() {
     const z = this._map.getZoom();
+    const near = this._map.getBounds().pad(0.25);
     this._labels.forEach((label, i) => {
-      const want = z >= (label.minZoom ?? 0) && z < (label.maxZoom ?? 99);
+      const want = z >= (label.minZoom ?? 0) && z < (label.maxZoom ?? 99) && near.contains(label.latlng);
       const have = this._markers.get(i);
       if (want && !have) {
         const m = this._marker(label);

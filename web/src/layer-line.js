@@ -8,7 +8,7 @@ import {
   attributionOf, ensurePane, isSelected, makeFocusable, textSpan, titleOf,
 } from './layer-common.js';
 import { LabelLayer } from './layer-labels.js';
-import { areaLabel, lineLabel, minZoomFor } from './label-place.js';
+import { areaLabel, lineLabels, minZoomFor } from './label-place.js';
 import { featureStyle, HIGHLIGHT, INFRA_LAYERS, paneOf } from './style.js';
 import { statusOn } from './status.js';
 
@@ -133,26 +133,27 @@ export const LineLayer = L.Layer.extend({
     this._geojson.addData({ type: 'FeatureCollection', features: this._features });
   },
 
-  // Names of rivers and lakes; other line layers are named by hover.
+  // Names of rivers and lakes; other line layers are named by hover. A
+  // river is named along its course, again every few hundred pixels at
+  // each zoom, so its name is wherever the map shows it; a lake at its
+  // label point.
   _labels() {
     if (this.id !== 'rivers') return [];
     const state = this.options.state;
-    return this._features.map((f) => {
+    return this._features.flatMap((f) => {
       const props = f.properties || {};
-      if (!props.name) return null;
+      if (!props.name) return [];
       const open = () => state.select({ layer: this.id, id: f.id });
+      const label = { text: props.name, onClick: open, title: `${props.name}: show details` };
       if (isArea(f)) {
         const at = areaLabel(f);
-        return at && {
-          latlng: [at.lonlat[1], at.lonlat[0]], text: props.name, minZoom: minZoomFor(props, at.area * 8, 4),
-          className: 'casmap-name-lake', onClick: open, title: `${props.name}: show details`,
-        };
+        return at ? [{
+          ...label, latlng: [at.lonlat[1], at.lonlat[0]], minZoom: minZoomFor(props, at.area * 8, 4), className: 'casmap-name-lake',
+        }] : [];
       }
-      const at = lineLabel(f.geometry);
-      return at && {
-        latlng: [at.lonlat[1], at.lonlat[0]], text: props.name, angle: at.angle, minZoom: at.length > 8 ? 4 : at.length > 3 ? 5 : 6,
-        className: 'casmap-name-river', onClick: open, title: `${props.name}: show details`,
-      };
-    }).filter(Boolean);
+      return lineLabels(f.geometry, { minZoom: 5 }).map((at) => ({
+        ...label, latlng: [at.lonlat[1], at.lonlat[0]], angle: at.angle, minZoom: at.minZoom, maxZoom: at.maxZoom, className: 'casmap-name-river',
+      }));
+    });
   },
 });

@@ -40,7 +40,9 @@ function ordered(list) {
 
 function makeMap(initial) {
   const map = L.map(byId('map'), { zoomControl: false, minZoom: 3, maxZoom: 14, zoomSnap: 0.25, keyboard: true });
-  map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
+  // Plain text: a link in the credits line would be a touch target a few
+  // pixels high on a phone.
+  map.attributionControl.setPrefix('Leaflet');
   if (initial.view) map.setView([initial.view.lat, initial.view.lng], initial.view.zoom);
   else map.fitBounds(REGION);
   return map;

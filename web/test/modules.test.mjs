@@ -10,7 +10,7 @@ import { formatHash, parseHash } from '../src/url-state.js';
 import { bins, monthCounts, monthRange, statsMonths } from '../src/histogram.js';
 import { csvText, rowsOf, sortRows } from '../src/table-rows.js';
 import { downloadName } from '../src/download-name.js';
-import { areaLabel, lineLabel, minZoomFor } from '../src/label-place.js';
+import { areaLabel, lineLabels, minZoomFor } from '../src/label-place.js';
 
 const f = (over) => ({ ...emptyFilter(), ...over });
 
@@ -133,7 +133,17 @@ test('labels: inside the biggest polygon, along the longest line, upright', () =
   assert.deepEqual(areaLabel({ geometry: { type: 'Polygon', coordinates: square(0, 0, 1) }, properties: { label_point: [0.2, 0.3] } }).lonlat, [0.2, 0.3]);
   assert.ok(minZoomFor({}, 50) < minZoomFor({}, 0.1), 'big areas are named first');
   assert.equal(minZoomFor({ min_label: 5 }, 0.1), 5, "the data's own label zoom wins");
-  const river = lineLabel({ type: 'LineString', coordinates: [[70, 37], [69, 37.5], [68, 38]] });
-  assert.ok(river.angle > -90 && river.angle <= 90, `upright: ${river.angle}`);
-  assert.ok(river.angle > 0, 'the line runs up to the left, read from left to right it goes down: positive');
+  const line = { type: 'LineString', coordinates: [[70, 37], [69, 37.5], [68, 38]] };
+  assert.deepEqual(lineLabels(line, { minZoom: 6, maxZoom: 6 }), [], 'about 110 px long at zoom 6: too short to name');
+  const river = lineLabels(line, { minZoom: 7, maxZoom: 7 });
+  assert.equal(river.length, 1, 'about 215 px long at zoom 7: one name');
+  assert.ok(river[0].angle > -90 && river[0].angle <= 90, `upright: ${river[0].angle}`);
+  assert.ok(river[0].angle > 0, 'read left to right the line goes down: turned clockwise on screen');
+  assert.ok(Math.abs(river[0].lonlat[0] - 69) < 0.05 && Math.abs(river[0].lonlat[1] - 37.5) < 0.05, `in the middle: ${river[0].lonlat}`);
+  const z11 = lineLabels(line, { minZoom: 11, maxZoom: 11 });
+  assert.ok(z11.length >= 5, `named again and again when zoomed in (${z11.length} at zoom 11)`);
+  assert.ok(z11.every((l) => l.lonlat[0] >= 68 && l.lonlat[0] <= 70 && l.lonlat[1] >= 37 && l.lonlat[1] <= 38), 'every name on the line');
+  const bands = lineLabels(line, { minZoom: 7, maxZoom: 9 });
+  assert.deepEqual([...new Set(bands.map((l) => `${l.minZoom}-${l.maxZoom}`))], ['7-8', '8-9', '9-99'], 'one set per zoom, the last from there on');
+  assert.deepEqual(lineLabels({ type: 'LineString', coordinates: [[70, 37], [70.01, 37]] }, { minZoom: 5, maxZoom: 5 }), [], 'too short to name');
 });

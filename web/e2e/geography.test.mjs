@@ -1,0 +1,221 @@
+// Geography offline and clicks that land, in a real browser against the
+// real binary: rivers named along their course, lakes, provinces and
+// countries named for the zoom; search finds rivers and provinces in any
+// script and its results open and stay open by mouse, tap and keyboard;
+// a click on plain land closes the details, a name opens its area, an
+// incident is above a place and a cluster is never under a place marker.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  VIEWPORTS, api, eventually, gotoMap, openPage, showHash, useCasmap,
+} from './harness.mjs';
+
+// namesInView lists the names of a kind drawn inside the map: [{text, angle, x, y}].
+function namesInView(page, kind) {
+  return page.evaluate((k) => {
+    const map = document.querySelector('#map').getBoundingClientRect();
+    return [...document.querySelectorAll(`.casmap-name-${k} .casmap-name-text`)].map((el) => {
+      const r = el.getBoundingClientRect();
+      const m = /rotate\((-?\d+(?:\.\d+)?)deg\)/.exec(el.style.transform || '');
+      return { text: el.textContent, angle: m ? Number(m[1]) : 0, x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }).filter((n) => n.x > map.left && n.x < map.right && n.y > map.top && n.y < map.bottom);
+  }, kind);
+}
+
+const detailsTitle = (page) => page.locator('#details-title').textContent();
+
+describe('geography and clicks', () => {
+  const app = useCasmap();
+
+  test('rivers are drawn and named along their course; lakes, provinces and countries are named for the zoom', async () => {
+    const { server, browser, cols } = app();
+    assert.ok(cols.has('rivers') && cols.has('provinces'), 'the server has the rivers and provinces layers');
+    const { page, check, context } = await openPage(browser);
+    // Termez, on the Amu Darya where it is the Afghan-Uzbek border.
+    await gotoMap(page, server.url, '#map=8/37.25/67.3');
+    assert.ok(await page.locator('.leaflet-rivers-pane path').count() > 10, 'river lines drawn');
+    const amu = (await namesInView(page, 'river')).filter((n) => n.text === 'Amu Darya');
+    assert.ok(amu.length >= 1, `the Amu Darya is named where the map shows it (${JSON.stringify(amu)})`);
+    assert.ok(amu.every((n) => Math.abs(n.angle) < 60), `turned with the river, which runs west here: ${amu.map((n) => n.angle)}`);
+    const provinces = (await namesInView(page, 'provinces')).map((n) => n.text);
+    for (const name of ['Balkh', 'Surxondaryo']) assert.ok(provinces.includes(name), `${name} named at zoom 8 (${provinces})`);
+    assert.deepEqual((await namesInView(page, 'borders')).map((n) => n.text), [], 'country names give way to provinces at zoom 8');
+
+    // Zoomed in, the river is named again within the view: names follow the zoom.
+    await showHash(page, '#map=10/37.22/67.5');
+    const close = (await namesInView(page, 'river')).filter((n) => n.text === 'Amu Darya');
+    assert.ok(close.length >= 1, 'the Amu Darya named at zoom 10 too');
+
+    // The region: countries and the big lakes named, no province names yet.
+    await showHash(page, '#map=5/40/64');
+    const countries = (await namesInView(page, 'borders')).map((n) => n.text);
+    for (const name of ['Afghanistan', 'Uzbekistan', 'Turkmenistan', 'Tajikistan']) assert.ok(countries.includes(name), `${name} named (${countries})`);
+    const lakes = (await namesInView(page, 'lake')).map((n) => n.text);
+    for (const name of ['Aral Sea', 'Caspian Sea']) assert.ok(lakes.includes(name), `${name} named (${lakes})`);
+    assert.deepEqual((await namesInView(page, 'provinces')).map((n) => n.text), [], 'no province names at zoom 5');
+    assert.ok(await page.locator('.leaflet-rivers-pane path[fill-opacity]:not([fill-opacity="0"])').count() > 0, 'lakes are filled');
+    check();
+    await context.close();
+  });
+
+  for (const vp of VIEWPORTS) {
+    test(`${vp.name}: search finds rivers and provinces in English, Russian and local script; results open and stay open by mouse, tap and keyboard`, async () => {
+      const { server, browser } = app();
+      const touch = vp.name === 'phone';
+      const { page, check, context } = await openPage(browser, { ...vp, hasTouch: touch, isMobile: touch });
+      await gotoMap(page, server.url);
+      const input = page.getByRole('combobox', { name: 'Search places and features' });
+      const details = page.locator('#details');
+      const cases = [
+        ['Amu Darya', 'Amu Darya', 'rivers', 'mouse'],
+        ['Амударья', 'Amu Darya', 'rivers', 'tap'],
+        ['آمودریا', 'Amu Darya', 'rivers', 'keyboard'],
+        ['panj', 'Panj', 'rivers', 'mouse'],
+        ['Takhar', 'Takhar', 'provinces', 'tap'],
+        ['Бадахшан', 'Badakhshan', 'provinces', 'mouse'],
+        ['ولایت بلخ', 'Balkh', 'provinces', 'keyboard'],
+      ];
+      for (const [query, want, layer, how] of cases) {
+        await input.fill(query);
+        const options = page.locator('#search-results [role="option"]');
+        await options.first().waitFor();
+        const names = await options.evaluateAll((els) => els.map((o) => [o.querySelector('.search-option-name').textContent, o.querySelector('.search-option-meta').textContent]));
+        const index = names.findIndex(([name, meta]) => name === want && meta.startsWith(layer === 'rivers' ? 'Rivers' : 'Provinces'));
+        assert.ok(index >= 0, `"${query}": ${want} (${layer}) among ${JSON.stringify(names)}`);
+        const how2 = how === 'tap' && !touch ? 'mouse' : how;
+        if (how2 === 'keyboard') {
+          for (let i = 0; i < index; i++) await input.press('ArrowDown');
+          await input.press('Enter');
+        } else if (how2 === 'tap') {
+          await options.nth(index).tap();
+        } else {
+          await options.nth(index).click();
+        }
+        await details.waitFor({ state: 'visible' });
+        assert.equal(await detailsTitle(page), want, `"${query}" (${how2}): the details of ${want}`);
+        assert.equal(await details.getAttribute('data-layer'), layer);
+        // Still open once the map has flown there and every late event has landed.
+        await page.waitForTimeout(1200);
+        assert.equal(await details.isVisible(), true, `"${query}" (${how2}): the details stay open`);
+        assert.equal(await detailsTitle(page), want);
+        assert.match(page.url(), new RegExp(`sel=${layer}/`), 'the selection is in the URL');
+        assert.equal(await page.locator('#search-results').isVisible(), false, 'the list closed');
+      }
+      check();
+      await context.close();
+    });
+  }
+
+  test('a click on plain land closes the details; a double click zooms and opens nothing; names open their area', async () => {
+    const { server, browser } = app();
+    const { page, check, context } = await openPage(browser);
+    await gotoMap(page, server.url, '#map=7/36.0/66.0&layers=borders,provinces,rivers,incidents,places&sel=places/kabul');
+    const details = page.locator('#details');
+    await details.waitFor({ state: 'visible' });
+    // A spot of land with nothing on it: the click reaches the map itself.
+    const spot = await page.evaluate(() => {
+      const map = document.querySelector('#map');
+      const box = map.getBoundingClientRect();
+      const panel = document.querySelector('.casmap-panel').getBoundingClientRect();
+      const side = document.querySelector('#details').getBoundingClientRect();
+      for (let y = box.top + 150; y < box.bottom - 100; y += 17) {
+        for (let x = side.right + 60; x < panel.left - 60; x += 23) {
+          const hit = document.elementFromPoint(x, y);
+          if (hit && (hit === map || hit.classList.contains('leaflet-zoom-animated') || hit.tagName === 'svg' || (hit.tagName === 'path' && !hit.classList.contains('leaflet-interactive')))) {
+            return { x, y };
+          }
+        }
+      }
+      return null;
+    });
+    assert.ok(spot, 'plain land in view');
+    const zoomOf = () => page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('map').split('/')[0]));
+    const z0 = await zoomOf();
+    await page.mouse.dblclick(spot.x, spot.y);
+    assert.equal(await eventually(zoomOf, z0 + 1), z0 + 1, 'a double click zooms in');
+    assert.equal(await details.isVisible(), false, 'and closes the details, opening nothing');
+    assert.doesNotMatch(page.url(), /sel=/, 'nothing selected');
+
+    // A province name opens the province; a country name the country.
+    await gotoMap(page, server.url, '#map=7/36.4/67.5&layers=borders,provinces');
+    const balkh = page.locator('.casmap-name-provinces button.casmap-name-text', { hasText: /^Balkh$/ });
+    await balkh.click();
+    await details.waitFor({ state: 'visible' });
+    assert.equal(await detailsTitle(page), 'Balkh');
+    assert.equal(await details.getAttribute('data-layer'), 'provinces');
+    await page.waitForTimeout(400);
+    assert.equal(await details.isVisible(), true, 'the details stay open');
+    await page.mouse.click(spot.x, spot.y);
+    await details.waitFor({ state: 'hidden' });
+    await showHash(page, '#map=5/40/64&layers=borders');
+    await page.locator('.casmap-name-borders button.casmap-name-text', { hasText: /^Uzbekistan$/ }).click();
+    await details.waitFor({ state: 'visible' });
+    assert.equal(await detailsTitle(page), 'Uzbekistan');
+    assert.equal(await details.getAttribute('data-layer'), 'borders');
+    check();
+    await context.close();
+  });
+
+  test('incidents are drawn above places and clusters are never under a place marker', async () => {
+    const { server, browser } = app();
+    const { page, check, context } = await openPage(browser);
+    const places = (await api(server.url, '/api/collections/places/items?limit=1000')).features;
+    const cities = places.filter((f) => ['capital', 'city'].includes(f.properties.kind));
+    let covered = 0;
+    let checked = 0;
+    await gotoMap(page, server.url, '#layers=borders,incidents,places');
+    for (const zoom of [5, 6, 7, 8, 10]) {
+      for (const city of cities.slice(0, 12)) {
+        const [lon, lat] = city.geometry.coordinates;
+        await showHash(page, `#map=${zoom}/${lat}/${lon}&layers=borders,incidents,places`);
+        const { marks, onTop } = await page.evaluate(() => {
+          const out = [];
+          const els = document.querySelectorAll('.leaflet-incidents-pane .casmap-cluster, .leaflet-incidents-pane path.casmap-incident');
+          const map = document.querySelector('#map').getBoundingClientRect();
+          for (const el of els) {
+            const r = el.getBoundingClientRect();
+            const x = r.left + r.width / 2;
+            const y = r.top + r.height / 2;
+            if (x < map.left + 60 || x > map.right - 360 || y < map.top + 60 || y > map.bottom - 60) continue;
+            // A circle outside the renderer's drawing area is an empty path.
+            if (r.width === 0) continue;
+            const hit = document.elementFromPoint(x, y);
+            out.push({
+              ok: Boolean(hit && (hit === el || el.contains(hit) || hit.closest('.leaflet-incidents-pane'))),
+              what: `${el.getAttribute('class')} at ${Math.round(x)},${Math.round(y)} (opacity ${getComputedStyle(el).opacity}) under ${hit ? hit.getAttribute('class') : 'nothing'}`,
+            });
+          }
+          return { marks: out.length, onTop: out };
+        });
+        checked += marks;
+        covered += onTop.filter((m) => !m.ok).length;
+        assert.deepEqual(onTop.filter((m) => !m.ok), [], `zoom ${zoom} at ${city.properties.name}: every incident mark is on top`);
+      }
+    }
+    assert.ok(checked > 20, `incident marks checked: ${checked}`);
+    assert.equal(covered, 0);
+
+    // Where an incident sits on a place, a click there opens the incident.
+    await showHash(page, '#map=10/34.53/69.17&layers=borders,incidents,places');
+    const at = await page.evaluate(() => {
+      const place = [...document.querySelectorAll('.leaflet-places-pane path.casmap-place')].find((p) => p.getBoundingClientRect().width > 0);
+      if (!place) return null;
+      const r = place.getBoundingClientRect();
+      for (const inc of document.querySelectorAll('.leaflet-incidents-pane path.casmap-incident')) {
+        const q = inc.getBoundingClientRect();
+        const x = Math.max(r.left, q.left) + 1;
+        const y = Math.max(r.top, q.top) + 1;
+        if (x < Math.min(r.right, q.right) && y < Math.min(r.bottom, q.bottom) && document.elementFromPoint(x, y) === inc) return { x, y, id: inc.dataset.id };
+      }
+      return null;
+    });
+    assert.ok(at, 'an incident drawn over Kabul\'s place marker');
+    await page.mouse.click(at.x, at.y);
+    const details = page.locator('#details');
+    await details.waitFor({ state: 'visible' });
+    assert.equal(await details.getAttribute('data-layer'), 'incidents', 'the click opened the incident, not the place');
+    assert.equal(await details.getAttribute('data-feature'), at.id);
+    check();
+    await context.close();
+  });
+});

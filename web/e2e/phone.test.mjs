@@ -1,0 +1,106 @@
+// The phone as a first-class size (390x844, touch): every control a person
+// can see is a touch target of at least 44x44 px and is not covered by
+// another, in each state the page can be in (map alone, search results,
+// the panel open and scrolled, details open, the table open).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gotoMap, openPage, openPanel, useCasmap } from './harness.mjs';
+
+const PHONE = { width: 390, height: 844 };
+const TERMEZ = '2022-07-05-termez-rockets';
+
+/**
+ * controls measures every visible control outside the map's own panes
+ * (features and names there are marks on the map, not controls): its
+ * box, with the labels of an input counted in (a person taps the label of
+ * a checkbox; a visually hidden label is not drawn), and whether the control is on top at its centre after it
+ * is scrolled into view in its own panel. It returns those too small or
+ * covered, each described for the assertion message. over names what the
+ * person has just opened over the rest (a drop-down list, a sheet): the
+ * controls it covers are not counted as hidden.
+ */
+function badControls(page, over = null, min = 44) {
+  return page.evaluate(({ minSize, overlay }) => {
+    const sel = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=option], [tabindex]:not([tabindex="-1"])';
+    const inMap = (el) => el.closest('.leaflet-map-pane') || el.id === 'map';
+    const shown = (el) => {
+      const s = getComputedStyle(el);
+      if (s.visibility === 'hidden' || s.display === 'none') return false;
+      const r = el.getBoundingClientRect();
+      // A skip link waits above the page until it is focused.
+      return r.width > 2 && r.height > 2 && r.bottom > 0 && r.right > 0;
+    };
+    const union = (rects) => {
+      const x = Math.min(...rects.map((r) => r.left));
+      const y = Math.min(...rects.map((r) => r.top));
+      return { x, y, w: Math.max(...rects.map((r) => r.right)) - x, h: Math.max(...rects.map((r) => r.bottom)) - y };
+    };
+    const name = (el) => {
+      const id = el.id ? `#${el.id}` : '';
+      const cls = String(el.getAttribute('class') || '').split(' ').filter(Boolean).slice(0, 2).map((c) => `.${c}`).join('');
+      const text = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 30);
+      return `${el.tagName.toLowerCase()}${id}${cls} "${text}"`;
+    };
+    const bad = [];
+    for (const el of document.querySelectorAll(sel)) {
+      if (inMap(el) || !shown(el)) continue;
+      const parts = [el, ...(el.labels ? [...el.labels].filter(shown) : [])];
+      const box = union(parts.map((p) => p.getBoundingClientRect()));
+      if (box.w < minSize - 0.5 || box.h < minSize - 0.5) bad.push(`${name(el)}: ${Math.round(box.w)}x${Math.round(box.h)}`);
+      const target = parts.length > 1 ? parts[1] : el;
+      target.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      const r = target.getBoundingClientRect();
+      const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+      const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+      const hit = document.elementFromPoint(x, y);
+      if (overlay && hit && hit.closest(overlay) && !el.closest(overlay)) continue;
+      if (!hit || !parts.some((p) => p === hit || p.contains(hit))) bad.push(`${name(el)}: covered by ${hit ? name(hit) : 'nothing (off screen)'}`);
+    }
+    return bad;
+  }, { minSize: min, overlay: over });
+}
+
+describe('phone: touch targets and nothing hidden', () => {
+  const app = useCasmap();
+
+  test('every visible control is at least 44x44 px and on top, in every state', async () => {
+    const { server, browser } = app();
+    const { page, check, context } = await openPage(browser, { ...PHONE, hasTouch: true, isMobile: true });
+    await gotoMap(page, server.url);
+    const states = [];
+    const measure = async (what, over = null) => {
+      const bad = await badControls(page, over);
+      states.push(what);
+      assert.deepEqual(bad, [], `${what}: controls too small or covered`);
+    };
+    await measure('the map alone');
+
+    // The search box is whole, beside nothing: the panel button starts below it.
+    const search = await page.locator('.casmap-search').boundingBox();
+    const toggle = await page.locator('.casmap-panel-toggle').boundingBox();
+    const overlap = !(toggle.y >= search.y + search.height || toggle.x >= search.x + search.width);
+    assert.ok(!overlap, `the panel button ${JSON.stringify(toggle)} does not cover the search box ${JSON.stringify(search)}`);
+    assert.ok(search.width >= 300, `the search box takes the width (${search.width} px)`);
+
+    await page.locator('#search-input').fill('ter');
+    await page.locator('#search-results [role="option"]').first().waitFor();
+    await measure('search results open', '#search-results');
+    await page.locator('#search-input').press('Escape');
+
+    await openPanel(page);
+    await measure('the panel open, scrolled through', '.casmap-panel');
+    await page.locator('.casmap-panel-toggle').tap();
+
+    await gotoMap(page, server.url, `#map=7/37.2/67.3&sel=incidents/${TERMEZ}`);
+    await page.locator('#details').waitFor({ state: 'visible' });
+    await measure('details open', '#details');
+
+    await page.locator('.details-close').tap();
+    await page.locator('.casmap-table-toggle').tap();
+    await page.locator('#table .event-row').first().waitFor();
+    await measure('the table open', '#table');
+    assert.equal(states.length, 5);
+    check();
+    await context.close();
+  });
+});
