@@ -41,54 +41,29 @@ var countryCodes = map[string]string{
 }
 
 // ParseACLEDCSV reads a CSV export with ACLED-style columns into incident
-// features. It checks every record before returning any; an error names
-// the record (its line) and the field at fault.
+// features in memory, as ReadACLEDCSV streams them, and also refuses an id
+// used twice. It is for files small enough to hold; imports stream.
 func ParseACLEDCSV(r io.Reader) ([]Feature, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, Invalidf("the CSV is empty")
-	}
+	col, err := readACLEDHeader(cr)
 	if err != nil {
-		return nil, Invalidf("the CSV header cannot be read: %v", err)
-	}
-	col := map[string]int{}
-	for i, name := range header {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))] = i
-	}
-	for _, name := range acledRequired {
-		if _, ok := col[name]; !ok {
-			return nil, Invalidf("the CSV has no %q column (it needs %s)", name, strings.Join(acledRequired, ", "))
-		}
+		return nil, csvProblem(err, "the CSV header cannot be read")
 	}
 	var out []Feature
 	seen := map[string]int{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return out, nil
 		}
 		if err != nil {
-			// A csv.ParseError names its own line.
-			return nil, Invalidf("the CSV cannot be read: %v", err)
+			return nil, csvProblem(err, "the CSV cannot be read")
 		}
 		line, _ := cr.FieldPos(0)
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		f, field, err := acledFeature(get)
-		if err == nil {
-			err = ValidateIncident(f)
-		}
+		f, err := acledRecord(col, rec, line)
 		if err != nil {
-			if field != "" {
-				return nil, Invalidf("record on line %d, field %s: %s", line, field, Message(err, err.Error()))
-			}
-			return nil, Invalidf("record on line %d: %s", line, Message(err, err.Error()))
+			return nil, err
 		}
 		if prev, dup := seen[f.ID]; dup {
 			return nil, Invalidf("record on line %d, field event_id_cnty: id %q already used on line %d", line, truncate(f.ID, 60), prev)
@@ -96,7 +71,6 @@ func ParseACLEDCSV(r io.Reader) ([]Feature, error) {
 		seen[f.ID] = line
 		out = append(out, f)
 	}
-	return out, nil
 }
 
 // acledFeature converts one record; on error it also names the field.

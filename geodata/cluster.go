@@ -44,8 +44,9 @@ func CellDegrees(zoom int) float64 {
 	return 360 * clusterCellPx / (256 * math.Ldexp(1, zoom))
 }
 
-// Parameters of an items request that make no sense for clusters.
-var notForClusters = []string{"limit", "offset", "near", "within_km"}
+// Parameters of an items request that make no sense for clusters or
+// statistics, which cover everything the filters match.
+var notForClusters = []string{"limit", "offset", "cursor", "near", "within_km"}
 
 // ParseClustersQuery reads a clusters request: zoom (an integer from 0 to
 // MaxClusterZoom, required) and the filters of an items request, parsed
@@ -79,6 +80,18 @@ func ParseClustersQuery(layer Layer, params url.Values, ignore ...string) (Query
 	return q, zoom, nil
 }
 
+// ParseStatsQuery reads a stats request: the filters of an items request,
+// parsed by ParseItemsQuery with ignore as there. Paging and proximity are
+// refused.
+func ParseStatsQuery(layer Layer, params url.Values, ignore ...string) (Query, error) {
+	for _, name := range append(slices.Clone(notForClusters), "zoom") {
+		if params.Has(name) {
+			return Query{}, Invalidf("statistics take no %s parameter; they count everything the filters match", name)
+		}
+	}
+	return ParseItemsQuery(layer, params, ignore...)
+}
+
 // parseZoomParam reads the values of the zoom parameter.
 func parseZoomParam(values []string) (int, error) {
 	switch len(values) {
@@ -93,4 +106,30 @@ func parseZoomParam(values []string) (int, error) {
 		return 0, Invalidf("zoom %q must be a whole number from 0 to %d", truncate(values[0], 40), MaxClusterZoom)
 	}
 	return z, nil
+}
+
+// Stats counts the features that match a query by the values of each of
+// their layer's queryables and by month: what a page needs for its
+// filter lists and its histogram, without the features.
+type Stats struct {
+	// Matched is how many features match.
+	Matched int
+	// Facets lists, by queryable, each value with the number of matching
+	// features that hold it, most frequent first.
+	Facets map[string][]ValueCount
+	// Months counts the matching dated features by the month (YYYY-MM)
+	// their date falls in, in order.
+	Months []MonthCount
+}
+
+// ValueCount is one value of a property and how many features hold it.
+type ValueCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// MonthCount is how many features are dated in one month.
+type MonthCount struct {
+	Month string `json:"month"`
+	Count int    `json:"count"`
 }

@@ -25,18 +25,21 @@ const (
 // data comes from. Count, Extent, Temporal and Updated are derived from the
 // layer's features by the store.
 type Layer struct {
-	ID           string    `json:"id"`
-	Title        string    `json:"title"`
-	Description  string    `json:"description"`
-	GeometryKind string    `json:"geometry"`
-	Style        Style     `json:"style"`
-	Attribution  string    `json:"attribution"`
-	License      string    `json:"license"`
-	Queryables   []string  `json:"queryables,omitempty"`
-	Count        int       `json:"count"`
-	Extent       orb.Bound `json:"-"`
-	Temporal     *Interval `json:"-"`
-	Updated      time.Time `json:"updated"`
+	ID           string   `json:"id"`
+	Title        string   `json:"title"`
+	Description  string   `json:"description"`
+	GeometryKind string   `json:"geometry"`
+	Style        Style    `json:"style"`
+	Attribution  string   `json:"attribution"`
+	License      string   `json:"license"`
+	Queryables   []string `json:"queryables,omitempty"`
+	// Properties names every property the layer's features have held,
+	// sorted: the columns of a CSV of the layer. Derived by the store.
+	Properties []string  `json:"-"`
+	Count      int       `json:"count"`
+	Extent     orb.Bound `json:"-"`
+	Temporal   *Interval `json:"-"`
+	Updated    time.Time `json:"updated"`
 }
 
 // Style is a layer's default look on the map.
@@ -64,8 +67,10 @@ type Feature struct {
 type Page struct {
 	Features []Feature
 	// Matched is the number of features that match the query, all pages
-	// together.
+	// together, or -1 when it was not counted (see PageInfo).
 	Matched int
+	// Next continues the listing after this page; empty on the last.
+	Next Cursor
 }
 
 // Version identifies the state of the data: it changes whenever any layer

@@ -14,7 +14,11 @@ import (
 
 // Parameters of an items request that ParseItemsQuery understands; any
 // other parameter must be one of the layer's queryables.
-var itemParams = []string{"bbox", "datetime", "limit", "offset", "near", "within_km", "zoom"}
+var itemParams = []string{"bbox", "datetime", "limit", "offset", "cursor", "near", "within_km", "zoom"}
+
+// ItemParams returns the parameters an items request takes besides the
+// layer's queryables (and the server's own f and download).
+func ItemParams() []string { return slices.Clone(itemParams) }
 
 // ParseItemsQuery turns the query parameters of an items request into a
 // Query for layer. Parameters named in ignore (the caller's own, such as
@@ -43,6 +47,9 @@ func ParseItemsQuery(layer Layer, params url.Values, ignore ...string) (Query, e
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit
 	}
+	if q.After != "" && q.Offset > 0 {
+		return Query{}, Invalidf("give cursor or offset, not both: a cursor already says where the page starts")
+	}
 	if q.Near == nil && params.Has("within_km") {
 		return Query{}, Invalidf("within_km needs near (a layer such as tapi, or a feature such as borders/afg)")
 	}
@@ -66,6 +73,8 @@ func (q *Query) set(layer Layer, name, value string, params url.Values) error {
 		q.Limit, err = ParseLimit(value)
 	case "offset":
 		q.Offset, err = ParseOffset(value)
+	case "cursor":
+		q.After, err = ParseCursor(value)
 	case "near":
 		err = q.setNear(value, params)
 	case "zoom":
@@ -74,15 +83,69 @@ func (q *Query) set(layer Layer, name, value string, params url.Values) error {
 		if !slices.Contains(layer.Queryables, name) {
 			return unknownParam(layer, name)
 		}
-		if value == "" || len(value) > 200 {
-			return Invalidf("filter %s must have a value of 1 to 200 bytes", name)
-		}
-		if q.Props == nil {
-			q.Props = map[string]string{}
-		}
-		q.Props[name] = value
+		return q.setFilter(name, value)
 	}
 	return err
+}
+
+// setFilter reads a queryable's filter: a numeric range (5/20, 5/..,
+// ../20) or one or more values separated by commas, any of which matches.
+func (q *Query) setFilter(name, value string) error {
+	if r, ok, err := parseRange(name, value); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		if q.Ranges == nil {
+			q.Ranges = map[string]Range{}
+		}
+		q.Ranges[name] = r
+		return nil
+	}
+	values := strings.Split(value, ",")
+	if len(values) > MaxFilterValues {
+		return Invalidf("filter %s has %d values; give at most %d", name, len(values), MaxFilterValues)
+	}
+	for _, v := range values {
+		if v == "" || len(v) > 200 {
+			return Invalidf("filter %s must have values of 1 to 200 bytes, separated by commas (%s=a,b)", name, name)
+		}
+	}
+	if q.Props == nil {
+		q.Props = map[string][]string{}
+	}
+	q.Props[name] = values
+	return nil
+}
+
+// parseRange reads MIN/MAX with ".." or nothing for an open end; ok is
+// false when value has no slash, so it is an equality filter.
+func parseRange(name, value string) (Range, bool, error) {
+	lo, hi, found := strings.Cut(value, "/")
+	if !found {
+		return Range{}, false, nil
+	}
+	bad := Invalidf("filter %s=%q: a range is MIN/MAX with numbers, or .. for an open end (%s=5/20, %s=5/..)", name, truncate(value, 40), name, name)
+	var r Range
+	for _, end := range []struct {
+		s   string
+		dst **float64
+	}{{lo, &r.Min}, {hi, &r.Max}} {
+		if end.s == "" || end.s == ".." {
+			continue
+		}
+		v, err := strconv.ParseFloat(end.s, 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return Range{}, true, bad
+		}
+		*end.dst = &v
+	}
+	if r.Min == nil && r.Max == nil {
+		return Range{}, true, bad
+	}
+	if r.Min != nil && r.Max != nil && *r.Min > *r.Max {
+		return Range{}, true, Invalidf("filter %s=%q: the range's minimum is above its maximum", name, truncate(value, 40))
+	}
+	return r, true, nil
 }
 
 func unknownParam(layer Layer, name string) error {
@@ -101,6 +164,7 @@ func (q *Query) setNear(value string, params url.Values) error {
 	if s := params.Get("within_km"); s != "" {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(v) || v <= 0 || v > MaxNearKm {
+			// Past MaxNearKm a proximity filter is the whole region.
 			return Invalidf("within_km %q must be a distance in kilometres above 0 and at most %d", truncate(s, 40), MaxNearKm)
 		}
 		km = v

@@ -134,7 +134,25 @@ func ParseOffset(s string) (int, error) {
 	if err != nil || n < 0 {
 		return 0, Invalidf("offset %q is not a whole number of 0 or more", truncate(s, 40))
 	}
+	if n > MaxOffset {
+		return 0, Invalidf("offset %d is past the deepest offset served, %d; follow the next links, whose cursor reaches any page at the cost of the first", n, MaxOffset)
+	}
 	return n, nil
+}
+
+// ParseCursor checks the form of a cursor parameter: what a next link
+// gave, which only the store reads.
+func ParseCursor(s string) (Cursor, error) {
+	if s == "" || len(s) > 64 {
+		return "", Invalidf("cursor must be the value a next link gave")
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return "", Invalidf("cursor must be the value a next link gave")
+		}
+	}
+	return Cursor(s), nil
 }
 
 // truncate shortens s for quoting in an error message.

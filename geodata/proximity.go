@@ -189,7 +189,15 @@ func AnnotateBorderDistance(features []Feature, afghanistan orb.Geometry) {
 	if afghanistan == nil {
 		return
 	}
-	border := NewMeasure(afghanistan)
+	AnnotateBorderDistanceWith(NewMeasure(afghanistan), features)
+}
+
+// AnnotateBorderDistanceWith is AnnotateBorderDistance with Afghanistan's
+// border made ready once, for a stream of features.
+func AnnotateBorderDistanceWith(border *Measure, features []Feature) {
+	if border == nil || len(border.segs) == 0 {
+		return
+	}
 	for i := range features {
 		p, ok := features[i].Geometry.(orb.Point)
 		if !ok {
@@ -202,4 +210,82 @@ func AnnotateBorderDistance(features []Feature, afghanistan orb.Geometry) {
 		features[i].Properties["afghan_border_km"] = math.Round(border.DistanceKm(p)*10) / 10
 		features[i].Properties["afghan_border_side"] = side
 	}
+}
+
+// Boxes returns the bounding boxes of the geometry's runs of segments:
+// together they cover it, tightly, so a search for what lies near it can
+// look around each instead of around the whole geometry's box.
+func (m *Measure) Boxes() []orb.Bound {
+	out := make([]orb.Bound, len(m.runs))
+	for i, r := range m.runs {
+		out[i] = r.box
+	}
+	return out
+}
+
+// Segments returns how many segments the Measure holds, a measure of what
+// it costs in memory.
+func (m *Measure) Segments() int { return len(m.segs) }
+
+// GeometryKm returns the distance in kilometres between g and the
+// geometry: 0 when they touch or cross; else the nearest approach, which
+// for lines and polygons is at a vertex of one of them. (A point inside a
+// polygon is as far from it as from its edge, as for DistanceKm.)
+func (m *Measure) GeometryKm(g orb.Geometry) float64 {
+	if p, ok := g.(orb.Point); ok {
+		return m.DistanceKm(p)
+	}
+	other := NewMeasure(g)
+	best := math.Inf(1)
+	for p := range Points(g) {
+		best = math.Min(best, m.DistanceKm(p))
+	}
+	for _, s := range m.segs {
+		best = math.Min(best, math.Min(other.DistanceKm(s.a), other.DistanceKm(s.b)))
+	}
+	if best > 0 && m.crosses(other) {
+		return 0
+	}
+	return best
+}
+
+// crosses reports whether a segment of m crosses one of o.
+func (m *Measure) crosses(o *Measure) bool {
+	for _, r := range m.runs {
+		for _, q := range o.runs {
+			if !r.box.Intersects(q.box) {
+				continue
+			}
+			for _, s := range m.segs[r.start:r.end] {
+				for _, t := range o.segs[q.start:q.end] {
+					if s.box.Intersects(t.box) && segmentsCross(s.a, s.b, t.a, t.b) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// segmentsCross reports whether segments ab and cd share a point.
+func segmentsCross(a, b, c, d orb.Point) bool {
+	side := func(p, q, r orb.Point) float64 {
+		return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0])
+	}
+	d1, d2 := side(c, d, a), side(c, d, b)
+	d3, d4 := side(a, b, c), side(a, b, d)
+	return (d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0) && d1 != 0 && d2 != 0 && d3 != 0 && d4 != 0
+}
+
+// Bound is the bounding box of the measured geometry.
+func (m *Measure) Bound() orb.Bound {
+	if len(m.runs) == 0 {
+		return orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}}
+	}
+	b := m.runs[0].box
+	for _, r := range m.runs[1:] {
+		b = b.Union(r.box)
+	}
+	return b
 }

@@ -22,8 +22,8 @@ func CheckWrite(layer Layer, f Feature) (Feature, error) {
 	if err := ValidateFeature(f); err != nil {
 		return Feature{}, err
 	}
-	if !layerTakes(layer.GeometryKind, f.Geometry) {
-		return Feature{}, Invalidf("layer %s holds %s geometries, not a %s", layer.ID, layer.GeometryKind, f.Geometry.GeoJSONType())
+	if err := CheckGeometryKind(layer, f.Geometry); err != nil {
+		return Feature{}, err
 	}
 	if layer.ID == LayerIncidents {
 		if err := ValidateIncident(f); err != nil {

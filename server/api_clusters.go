@@ -1,12 +1,14 @@
 package server
 
 import (
+	"context"
+	"encoding/json"
 	"math"
-	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/casmap/casmap/geodata/format"
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -19,12 +21,13 @@ type clusterCollection struct {
 	Type     string           `json:"type"`
 	Features []clusterFeature `json:"features"`
 	// NumberMatched is how many features the clusters hold in all: the
-	// numberMatched of items with the same filters.
+	// features items lists with the same filters.
 	NumberMatched int `json:"numberMatched"`
 	Zoom          int `json:"zoom"`
 	// CellDegrees is the side of a cell, 90/2^zoom.
 	CellDegrees float64 `json:"cellDegrees"`
 	Links       []link  `json:"links"`
+	DataVersion string  `json:"dataVersion"`
 }
 
 type clusterFeature struct {
@@ -43,41 +46,98 @@ type clusterProperties struct {
 
 // handleClusters answers GET /api/collections/{layer}/clusters: the
 // layer's features matching the items filters, counted per grid cell
-// fitted to zoom.
-func handleClusters(store Store, links linker) echo.HandlerFunc {
+// fitted to zoom, from the store's aggregate.
+func handleClusters(store Store, links linker, rc *respCache, g *gate) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx := c.Request().Context()
-		layer, err := store.Layer(ctx, c.Param("layer"))
-		if err != nil {
-			return err
-		}
-		params := onceEach(c.QueryParams())
-		if err := geojsonOnly(params.Get("f"), "clusters are"); err != nil {
-			return err
-		}
-		q, zoom, err := geodata.ParseClustersQuery(layer, params, "f")
-		if err != nil {
-			return err
-		}
-		if done, err := upToDate(c, store, links, mediaGeoJSON); done || err != nil || anyNotModified(c) {
-			return err
-		}
-		cellDeg := geodata.CellDegrees(zoom)
-		clusters, err := store.Clusters(ctx, q, cellDeg)
-		if err != nil {
-			return err
-		}
-		body := clusterCollection{
-			Type: "FeatureCollection", Features: make([]clusterFeature, len(clusters)),
-			Zoom: zoom, CellDegrees: cellDeg, Links: clustersLinks(c, links, layer.ID, params),
-		}
-		for i, cl := range clusters {
-			body.Features[i] = clusterToGeoJSON(cl, zoom)
-			body.NumberMatched += cl.Count
-		}
-		c.Response().Header().Set(echo.HeaderContentType, mediaGeoJSON)
-		return c.JSON(http.StatusOK, body)
+		return serveAggregate(c, store, links, rc, g, "clusters", "clusters are", func(layer geodata.Layer, params url.Values, v geodata.Version) (computeBody, error) {
+			q, zoom, err := geodata.ParseClustersQuery(layer, params, "f")
+			if err != nil {
+				return nil, err
+			}
+			linksOut := clustersLinks(c, links, layer.ID, params)
+			return func(ctx context.Context) (any, error) {
+				clusters, err := store.Clusters(ctx, q, zoom)
+				if err != nil {
+					return nil, err
+				}
+				body := clusterCollection{
+					Type: "FeatureCollection", Features: make([]clusterFeature, len(clusters)),
+					Zoom: zoom, CellDegrees: geodata.CellDegrees(zoom), Links: linksOut, DataVersion: string(v),
+				}
+				for i, cl := range clusters {
+					body.Features[i] = clusterToGeoJSON(cl, zoom)
+					body.NumberMatched += cl.Count
+				}
+				return body, nil
+			}, nil
+		})
 	}
+}
+
+// computeBody computes a response body to encode as JSON.
+type computeBody func(ctx context.Context) (any, error)
+
+// aggregateFunc parses a request for one layer and returns what computes
+// its body (run once, through the gate, and cached).
+type aggregateFunc func(layer geodata.Layer, params url.Values, v geodata.Version) (computeBody, error)
+
+// serveAggregate is the shape of the clusters and stats handlers: version,
+// cache, layer, parameters, ETag, then the body computed once for every
+// request that asks for it at the same time, through the gate.
+func serveAggregate(c echo.Context, store Store, links linker, rc *respCache, g *gate, route, what string, parse aggregateFunc) error {
+	ctx := c.Request().Context()
+	v, err := store.Version(ctx)
+	if err != nil {
+		return err
+	}
+	enc := gzipFlag(c.Request())
+	key := route + "\x00" + itemsKey(v, links.root(c), c.Param("layer"), c.QueryParams(), format.Format{Name: "json"}, enc)
+	if rc != nil {
+		c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+		if res, ok := rc.get(v, key); ok {
+			if notModifiedTag(c, v, res.etag) {
+				return nil
+			}
+			return res.write(c)
+		}
+	}
+	layer, err := store.Layer(ctx, c.Param("layer"))
+	if err != nil {
+		return err
+	}
+	params := onceEach(c.QueryParams())
+	if err := geojsonOnly(params.Get("f"), what); err != nil {
+		return err
+	}
+	compute, err := parse(layer, params, v)
+	if err != nil {
+		return err
+	}
+	etag := itemsETag(key)
+	if notModifiedTag(c, v, etag) || anyNotModified(c) {
+		return nil
+	}
+	render := func(ctx context.Context) (*cachedResponse, error) {
+		body, err := compute(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return newResponse(append(b, '\n'), mediaGeoJSON, "", etag, rc != nil && enc != "")
+	}
+	var res *cachedResponse
+	if rc == nil {
+		res, err = gated(g, render)(ctx)
+	} else {
+		res, err = rc.fill(ctx, v, key, gated(g, render))
+	}
+	if err != nil {
+		return err
+	}
+	return res.write(c)
 }
 
 // clusterToGeoJSON makes a cluster a Point feature whose id names the zoom

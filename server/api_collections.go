@@ -104,6 +104,8 @@ func toCollection(c echo.Context, links linker, l geodata.Layer) collection {
 			{Href: links.to(c, base+"/items?f=csv", nil), Rel: "items", Type: format.MediaCSV, Title: l.Title + " as CSV"},
 			{Href: links.to(c, base+"/items?f=kml", nil), Rel: "items", Type: format.MediaKML, Title: l.Title + " as KML"},
 			{Href: links.to(c, base+"/queryables", nil), Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: "application/schema+json", Title: "Properties you can filter on"},
+			{Href: links.to(c, base+"/tiles", nil), Rel: "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", Type: mediaJSON, Title: l.Title + " as vector tiles"},
+			{Href: links.to(c, base+"/stats", nil), Rel: "describedby", Type: mediaJSON, Title: "Counts by property value and month"},
 			{Href: links.to(c, "/api/collections", nil), Rel: "parent", Type: mediaJSON, Title: "All layers"},
 		},
 	}

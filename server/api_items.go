@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,10 +17,17 @@ import (
 // Parameters the items handler itself reads; geodata parses the rest.
 var responseParams = []string{"f", "download"}
 
+// maxCachedLimit is the largest page the response cache keeps; larger
+// pages (a download of 10,000 features) are encoded as they stream from
+// the store into a temporary file, which the client then reads: never
+// held whole in memory, and a slow client holds no query.
+const maxCachedLimit = 1000
+
 // handleItems answers from rc when it holds the response (rc is nil when
-// caching is off); otherwise it validates the request, and computes the
-// response once for every request that asks for it at the same time.
-func handleItems(store Store, links linker, rc *respCache) echo.HandlerFunc {
+// caching is off); otherwise it validates the request and computes the
+// response once for every request that asks for it at the same time,
+// through the gate. Pages larger than maxCachedLimit stream.
+func handleItems(store Store, links linker, rc *respCache, g *gate) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		fm, fmErr := negotiate(c)
@@ -63,16 +71,36 @@ func handleItems(store Store, links linker, rc *respCache) echo.HandlerFunc {
 		}
 		r := itemsRender{store: store, layer: layer, q: q, fm: fm, download: download, version: v, etag: etag,
 			gzip: rc != nil && enc != "", links: newPageLinks(c, links, layer.ID, fm)}
-		var res *cachedResponse
-		if rc == nil {
-			res, err = r.render(ctx)
-		} else {
-			res, err = rc.fill(ctx, v, key, r.render)
+		if rc == nil || q.Limit > maxCachedLimit {
+			release, err := g.enter(ctx)
+			if err != nil {
+				return err
+			}
+			f, err := r.spool(ctx)
+			release()
+			if err != nil {
+				return err
+			}
+			return r.send(c, f)
 		}
+		res, err := rc.fill(ctx, v, key, gated(g, r.render))
 		if err != nil {
 			return err
 		}
 		return res.write(c)
+	}
+}
+
+// gated runs compute through the gate: of the requests waiting on one
+// computation, only the one computing takes a slot.
+func gated(g *gate, compute func(context.Context) (*cachedResponse, error)) func(context.Context) (*cachedResponse, error) {
+	return func(ctx context.Context) (*cachedResponse, error) {
+		release, err := g.enter(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		return compute(ctx)
 	}
 }
 
@@ -131,36 +159,46 @@ func newPageLinks(c echo.Context, links linker, layer string, current format.For
 	return pageLinks{root: links.root(c), path: "/api/collections/" + layer, params: onceEach(c.QueryParams()), current: current}
 }
 
-// page returns self, alternates, collection, and prev/next links that
-// keep every other parameter as it was.
-func (pl pageLinks) page(q geodata.Query, returned, matched int) []link {
-	at := func(offset int, f string) string {
+// page returns self, alternates, collection, and next links that keep
+// every other parameter as it was; next carries the store's cursor, so a
+// deep page costs what the first does. A page reached by offset also
+// links the previous one.
+func (pl pageLinks) page(q geodata.Query, info geodata.PageInfo) []link {
+	at := func(set func(url.Values), f string) string {
 		p := url.Values{}
 		for k, v := range pl.params {
 			p[k] = v
 		}
-		p.Del("offset")
-		if offset > 0 {
-			p.Set("offset", strconv.Itoa(offset))
-		}
+		set(p)
 		if f != "" {
 			p.Set("f", f)
 		}
 		return pl.root + pl.path + "/items?" + p.Encode()
 	}
+	same := func(url.Values) {}
 	current := pl.current
-	out := []link{{Href: at(q.Offset, current.Name), Rel: "self", Type: current.Media, Title: "This page"}}
+	out := []link{{Href: at(same, current.Name), Rel: "self", Type: current.Media, Title: "This page"}}
 	for _, fm := range format.All() {
 		if fm.Name != current.Name {
-			out = append(out, link{Href: at(q.Offset, fm.Name), Rel: "alternate", Type: fm.Media, Title: "This page as " + fm.Ext})
+			out = append(out, link{Href: at(same, fm.Name), Rel: "alternate", Type: fm.Media, Title: "This page as " + fm.Ext})
 		}
 	}
 	out = append(out, link{Href: pl.root + pl.path, Rel: "collection", Type: mediaJSON, Title: "The layer"})
-	if q.Offset > 0 {
-		out = append(out, link{Href: at(max(q.Offset-q.Limit, 0), current.Name), Rel: "prev", Type: current.Media, Title: "Previous page"})
+	if q.Offset > 0 && q.After == "" {
+		prev := func(p url.Values) {
+			p.Del("offset")
+			if o := max(q.Offset-q.Limit, 0); o > 0 {
+				p.Set("offset", strconv.Itoa(o))
+			}
+		}
+		out = append(out, link{Href: at(prev, current.Name), Rel: "prev", Type: current.Media, Title: "Previous page"})
 	}
-	if q.Offset+returned < matched {
-		out = append(out, link{Href: at(q.Offset+returned, current.Name), Rel: "next", Type: current.Media, Title: "Next page"})
+	if info.Next != "" {
+		next := func(p url.Values) {
+			p.Del("offset")
+			p.Set("cursor", string(info.Next))
+		}
+		out = append(out, link{Href: at(next, current.Name), Rel: "next", Type: current.Media, Title: "Next page"})
 	}
 	return out
 }

@@ -17,6 +17,11 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
 }
 
 func handleLanding(links linker) echo.HandlerFunc {
@@ -30,6 +35,7 @@ func handleLanding(links linker) echo.HandlerFunc {
 				{Href: links.to(c, "/api/openapi.json", nil), Rel: "service-desc", Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
 				{Href: links.to(c, "/api/conformance", nil), Rel: "conformance", Type: mediaJSON, Title: "Conformance classes implemented"},
 				{Href: links.to(c, "/api/collections", nil), Rel: "data", Type: mediaJSON, Title: "The layers"},
+				{Href: links.to(c, "/api/tileMatrixSets", nil), Rel: "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", Type: mediaJSON, Title: "The tile matrix sets"},
 				{Href: links.to(c, "/", nil), Rel: "alternate", Type: mediaHTML, Title: "The map"},
 			},
 		})

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
@@ -70,12 +69,10 @@ func (w writes) itemsAt(c echo.Context) error {
 		return err
 	}
 	links := w.pageAtLinks(c, layer.ID, params, fm, next)
+	// No numberMatched: the page does not count the layer as it was.
 	var buf bytes.Buffer
-	if fm.Name == "geojson" {
-		err = writeCollectionAt(&buf, page, links, v)
-	} else {
-		err = fm.Write(&buf, format.Doc{Layer: layer, Page: geodata.Page{Features: page, Matched: len(page)}, Links: links, TimeStamp: time.Now(), Version: v})
-	}
+	err = fm.WriteAll(&buf, format.Doc{Layer: layer, TimeStamp: time.Now(), Version: v, Columns: format.PropertyNames(page)},
+		page, format.Trailer{Matched: -1, Links: links})
 	if err != nil {
 		return err
 	}
@@ -112,20 +109,6 @@ func (w writes) pageAtLinks(c echo.Context, layer string, params url.Values, fm 
 		out = append(out, link{Href: at(encodeCursor(next)), Rel: "next", Type: fm.Media, Title: "Next page"})
 	}
 	return out
-}
-
-// writeCollectionAt writes a page at a version as GeoJSON: no
-// numberMatched (the page does not count the layer), dataVersion the
-// version asked for.
-func writeCollectionAt(buf *bytes.Buffer, page []geodata.Feature, links []link, v geodata.Version) error {
-	features := make([]any, 0, len(page))
-	for _, f := range page {
-		features = append(features, f.ToGeoJSON())
-	}
-	return json.NewEncoder(buf).Encode(map[string]any{
-		"type": "FeatureCollection", "features": features, "numberReturned": len(page),
-		"timeStamp": time.Now().UTC().Format(time.RFC3339), "links": links, "dataVersion": v,
-	})
 }
 
 // encodeCursor and decodeCursor keep the last id of a page opaque.

@@ -34,6 +34,9 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="casmap"`)
 		}
 		p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail}
+		if status == http.StatusServiceUnavailable {
+			setRetryAfter(c)
+		}
 		if c.Request().Method == http.MethodHead {
 			err = c.NoContent(status)
 		} else {
@@ -61,6 +64,8 @@ func classify(err error) (int, string) {
 		return http.StatusPreconditionFailed, geodata.Message(err, "the feature changed since you read it")
 	case errors.Is(err, geodata.ErrConflict):
 		return http.StatusConflict, geodata.Message(err, "conflict")
+	case errors.Is(err, errBusy):
+		return http.StatusServiceUnavailable, errBusy.Message.(string)
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "the request took too long; try a smaller query"
 	case errors.Is(err, context.Canceled):

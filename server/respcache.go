@@ -3,13 +3,12 @@ package server
 import (
 	"container/list"
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/casmap/casmap/geodata"
-	"golang.org/x/sync/singleflight"
+	"github.com/casmap/casmap/geodata/flight"
 )
 
 // DefaultCacheBytes bounds the items response cache when Config.CacheBytes
@@ -57,7 +56,7 @@ type respCache struct {
 	order   *list.List // of *cacheEntry, most recently used at the front
 	entries map[string]*list.Element
 
-	flight         singleflight.Group
+	flights        flight.Group[*cachedResponse]
 	hits, computed atomic.Int64
 }
 
@@ -70,7 +69,9 @@ func newRespCache(maxBytes int64, timeout time.Duration) *respCache {
 	if maxBytes == 0 {
 		maxBytes = DefaultCacheBytes
 	}
-	return &respCache{max: maxBytes, timeout: timeout, order: list.New(), entries: map[string]*list.Element{}}
+	rc := &respCache{max: maxBytes, timeout: timeout, order: list.New(), entries: map[string]*list.Element{}}
+	rc.flights.Timeout = timeout
+	return rc
 }
 
 // get returns the response stored under key for version v.
@@ -139,23 +140,15 @@ func (rc *respCache) stats() (used int64, entries int, hits, computed int64) {
 
 // fill returns the response for key, computing it with compute at most once
 // however many requests ask at the same time, and stores it. compute runs
-// detached from the request that started it, bounded by the cache's
-// timeout, so a client that goes away does not fail the others waiting on
-// the same key; each waiter still stops waiting when its own ctx ends.
+// under a context of its own that ends when the last request waiting on
+// it goes away (or the cache's timeout passes): one client hanging up does
+// not fail the others waiting on the same key, and when all have gone the
+// work stops.
 func (rc *respCache) fill(ctx context.Context, v geodata.Version, key string, compute func(context.Context) (*cachedResponse, error)) (*cachedResponse, error) {
-	ch := rc.flight.DoChan(key, func() (res any, err error) {
-		// A panic here would be re-raised on a goroutine nobody recovers,
-		// taking the process down: turn it into this request's error.
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("compute %q: panic: %v", key, p)
-			}
-		}()
+	return rc.flights.Do(ctx, key, func(cctx context.Context) (*cachedResponse, error) {
 		if res, ok := rc.get(v, key); ok {
 			return res, nil
 		}
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rc.timeout)
-		defer cancel()
 		r, err := compute(cctx)
 		if err != nil {
 			return nil, err
@@ -164,13 +157,4 @@ func (rc *respCache) fill(ctx context.Context, v geodata.Version, key string, co
 		rc.put(v, key, r)
 		return r, nil
 	})
-	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(*cachedResponse), nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }

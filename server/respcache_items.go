@@ -1,13 +1,16 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,34 +92,103 @@ type itemsRender struct {
 	gzip bool
 }
 
-// render runs the query and encodes the page.
-func (r itemsRender) render(ctx context.Context) (*cachedResponse, error) {
-	if err := resolveNear(ctx, r.store, r.q.Near); err != nil {
-		return nil, err
-	}
-	page, err := r.store.Features(ctx, r.q)
+// encode runs the query and writes the page to w as it comes from the
+// store: memory holds one feature at a time, whatever the page's size.
+func (r itemsRender) encode(ctx context.Context, w io.Writer) error {
+	enc, err := r.fm.New(w, format.Doc{Layer: r.layer, TimeStamp: time.Now(), Version: r.version})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if r.q.Zoom != nil {
-		page.Features = geodata.SimplifyFeatures(page.Features, *r.q.Zoom)
-	}
-	var buf bytes.Buffer
-	err = r.fm.Write(&buf, format.Doc{
-		Layer:     r.layer,
-		Page:      page,
-		Links:     r.links.page(r.q, len(page.Features), page.Matched),
-		TimeStamp: time.Now(),
-		Version:   r.version,
+	info, err := r.store.Features(ctx, r.q, func(f geodata.Feature) error {
+		if r.q.Zoom != nil {
+			f.Geometry = geodata.Simplify(f.Geometry, *r.q.Zoom)
+		}
+		return enc.Feature(f)
 	})
 	if err != nil {
+		return err
+	}
+	return enc.Finish(format.Trailer{Matched: info.Matched, Links: r.links.page(r.q, info)})
+}
+
+// render runs the query and encodes the page into a response to keep.
+func (r itemsRender) render(ctx context.Context) (*cachedResponse, error) {
+	var buf bytes.Buffer
+	if err := r.encode(ctx, &buf); err != nil {
 		return nil, err
 	}
-	res := &cachedResponse{body: buf.Bytes(), media: r.fm.Media, etag: r.etag}
+	disposition := ""
 	if r.download {
-		res.disposition = attachment(r.layer.ID, r.q, r.fm.Ext)
+		disposition = attachment(r.layer.ID, r.q, r.fm.Ext)
 	}
-	if r.gzip && len(res.body) >= gzipMinLength {
+	return newResponse(buf.Bytes(), r.fm.Media, disposition, r.etag, r.gzip)
+}
+
+// spool writes the page, compressed when the client takes gzip, to an
+// unnamed temporary file, for pages too large to keep in memory: the
+// query runs (and holds its admission slot) only as long as encoding
+// takes, and the client then reads the file at its own pace.
+func (r itemsRender) spool(ctx context.Context) (*os.File, error) {
+	f, err := os.CreateTemp("", "casmap-page-*")
+	if err != nil {
+		return nil, err
+	}
+	// Unlinked at once: the file lives as long as it is open.
+	os.Remove(f.Name())
+	bw := bufio.NewWriterSize(f, 64<<10)
+	var w io.Writer = bw
+	var zw *gzip.Writer
+	if r.gzip {
+		zw = gzip.NewWriter(bw)
+		w = zw
+	}
+	err = r.encode(ctx, w)
+	if err == nil && zw != nil {
+		err = zw.Close()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// send writes a spooled page as the 200 answer, with its length.
+func (r itemsRender) send(c echo.Context, f *os.File) error {
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, r.fm.Media)
+	if r.download {
+		h.Set(echo.HeaderContentDisposition, attachment(r.layer.ID, r.q, r.fm.Ext))
+	}
+	if r.gzip {
+		h.Set(echo.HeaderContentEncoding, "gzip")
+	}
+	h.Set(echo.HeaderContentLength, strconv.FormatInt(info.Size(), 10))
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err = io.Copy(c.Response(), f)
+	return err
+}
+
+// newResponse makes a response to keep from a body, gzipped when asked
+// and large enough to gain from it.
+func newResponse(body []byte, media, disposition, etag string, gz bool) (*cachedResponse, error) {
+	res := &cachedResponse{body: body, media: media, disposition: disposition, etag: etag}
+	if gz && len(res.body) >= gzipMinLength {
+		var err error
 		if res.body, err = gzipBytes(res.body); err != nil {
 			return nil, err
 		}

@@ -28,12 +28,12 @@ type countingStore struct {
 	gate     chan struct{}
 }
 
-func (s *countingStore) Features(ctx context.Context, q geodata.Query) (geodata.Page, error) {
+func (s *countingStore) Features(ctx context.Context, q geodata.Query, yield func(geodata.Feature) error) (geodata.PageInfo, error) {
 	s.features.Add(1)
 	if s.gate != nil {
 		<-s.gate
 	}
-	return s.testStore.Features(ctx, q)
+	return s.testStore.Features(ctx, q, yield)
 }
 
 // newCacheServer returns the app with cfg over a real SQLite file seeded

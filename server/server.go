@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"slices"
 	"time"
 
@@ -56,6 +57,16 @@ type Config struct {
 	// PasswordParams are the argon2id costs of new passwords (default
 	// account.DefaultParams).
 	PasswordParams account.Params
+
+	// MaxExpensive bounds the expensive requests (uncached pages,
+	// clusters, statistics, tiles) that run at once; 0 means the number
+	// of CPUs, at least 2. Past it, a short queue, then 503.
+	MaxExpensive int
+	// AdmissionQueue and AdmissionWait bound the queue of expensive
+	// requests waiting for a slot, and how long each waits; 0 means 16
+	// and 2 s.
+	AdmissionQueue int
+	AdmissionWait  time.Duration
 }
 
 // New returns the casmap HTTP handler. assets is the built front end
@@ -98,11 +109,21 @@ func New(cfg Config, store Store, assets fs.FS, logger *slog.Logger) http.Handle
 		// Cached items responses arrive compressed already; a client
 		// that refuses gzip (gzip;q=0) gets identity.
 		Skipper: func(c echo.Context) bool {
-			return (rc != nil && c.Path() == itemsRoute) || !acceptsGzip(c.Request())
+			return (rc != nil && precompressed[c.Path()]) || !acceptsGzip(c.Request())
 		},
 	}))
-
-	addRoutes(e, cfg, store, assets, rc)
+	slots := cfg.MaxExpensive
+	if slots <= 0 {
+		slots = max(2, runtime.GOMAXPROCS(0))
+	}
+	queue, wait := cfg.AdmissionQueue, cfg.AdmissionWait
+	if queue <= 0 {
+		queue = defaultQueue
+	}
+	if wait <= 0 {
+		wait = defaultWait
+	}
+	addRoutes(e, cfg, store, assets, rc, newGate(slots, queue, wait))
 	return e
 }
 
@@ -146,6 +167,16 @@ func guardHosts(cfg Config) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// precompressed are the routes whose responses come from the cache,
+// gzipped already when the client takes it; the gzip middleware skips
+// them.
+var precompressed = map[string]bool{
+	itemsRoute:                         true,
+	"/api/collections/:layer/clusters": true,
+	"/api/collections/:layer/stats":    true,
+	tileRoute:                          true,
 }
 
 // securityHeaders forbid inline script, framing by other sites and MIME

@@ -51,7 +51,7 @@ func TestCommandHelp(t *testing.T) {
 		"seed":   {"--force", "--db FILE", "default ./casmap.db"},
 		"import": {"--layer ID", "--db FILE", "FILE.geojson|FILE.csv", "docs/examples/"},
 		"export": {"--layer ID", "--format", "default geojson", "[OUT]"},
-		"gen":    {"--incidents", "--seed", "default 1", "--batch"},
+		"gen":    {"--incidents", "--seed", "default 1"},
 	}
 	// Values set on the same line and in the environment are not defaults.
 	env := map[string]string{"CASMAP_DB": "/from/env.db", "CASMAP_ADDR": "10.9.8.7:1"}

@@ -224,7 +224,7 @@ func checkIncidents(t *testing.T, path string) (int, geodata.Version) {
 	if err := db.Check(ctx); err != nil {
 		t.Fatalf("integrity of %s: %v", path, err)
 	}
-	page, err := db.Features(ctx, geodata.Query{Layer: geodata.LayerIncidents, Limit: 1})
+	page, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: geodata.LayerIncidents, Limit: 1})
 	if err != nil {
 		t.Fatalf("count incidents in %s: %v", path, err)
 	}

@@ -16,11 +16,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 )
 
-// genBatch is how many incidents gen writes per transaction: large enough
-// that commits are few, small enough that a batch's features and their
-// encodings stay some tens of megabytes.
-const genBatch = 50000
-
 // genCmd fills the incidents layer with synthetic incidents, for testing
 // the map and the API at scale. The same seed and count always make the
 // same incidents, so a second run updates rather than adds.
@@ -29,15 +24,12 @@ func genCmd(ctx context.Context, args []string, getenv func(string) string, stdo
 	fs := newFlags("gen", &cfg, false)
 	n := fs.Int("incidents", 0, "make `N` synthetic incidents, from 1 to 100000000")
 	seed := fs.Uint64("seed", 1, "random seed `S`: one seed always makes the same incidents")
-	batch := fs.Int("batch", genBatch, "write `N` incidents per transaction")
 	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
 	}
 	switch {
 	case *n <= 0 || *n > 100_000_000:
 		return usageError("gen", "--incidents takes a number from 1 to 100000000")
-	case *batch <= 0:
-		return usageError("gen", "--batch takes a number from 1 up")
 	case fs.NArg() > 0:
 		return usageError("gen", fmt.Sprintf("gen takes no arguments, got %q", fs.Args()))
 	}
@@ -54,21 +46,25 @@ func genCmd(ctx context.Context, args []string, getenv func(string) string, stdo
 		bar = progressbar.Default(int64(*n), "generating")
 		defer bar.Finish()
 	}
-	for from := 0; from < len(order); from += *batch {
-		idx := order[from:min(from+*batch, len(order))]
-		features := make([]geodata.Feature, len(idx))
-		for j, i := range idx {
-			features[j] = g.feature(int(i))
-			if err := geodata.ValidateIncident(features[j]); err != nil {
-				return fmt.Errorf("gen: incident %s: %w", features[j].ID, err)
+	// One stream, one transaction: memory holds one incident at a time
+	// besides the order.
+	stream := func(yield func(geodata.Feature, error) bool) {
+		for _, i := range order {
+			f := g.feature(int(i))
+			if err := geodata.ValidateIncident(f); err != nil {
+				yield(geodata.Feature{}, fmt.Errorf("gen: incident %s: %w", f.ID, err))
+				return
+			}
+			if bar != nil {
+				bar.Add(1)
+			}
+			if !yield(f, nil) {
+				return
 			}
 		}
-		if err := db.ImportBatch(ctx, geodata.LayerIncidents, features); err != nil {
-			return fmt.Errorf("gen: %w", err)
-		}
-		if bar != nil {
-			bar.Add(len(idx))
-		}
+	}
+	if _, err := db.ImportStream(ctx, geodata.LayerIncidents, stream); err != nil {
+		return fmt.Errorf("gen: %w", err)
 	}
 	fmt.Fprintf(stdout, "generated %d synthetic incidents (seed %d) into %s in %s\n",
 		*n, *seed, cfg.DB, time.Since(start).Round(time.Millisecond))
@@ -161,7 +157,7 @@ func (g incidentGen) rand(i int) *rand.Rand {
 
 // spatialOrder returns the numbers 0..n-1 of the incidents ordered by the
 // Hilbert key of their points, so that writing them in this order stores
-// them in spatial order across batches, not just within each. It holds 16
+// them in spatial order. It holds 16
 // bytes an incident, not the incidents.
 func (g incidentGen) spatialOrder(n int) []uint32 {
 	type keyed struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"iter"
 	"log/slog"
 	"net/url"
 
@@ -18,7 +19,10 @@ type store interface {
 	server.Store
 	SeedVersions(ctx context.Context) (map[string]string, error)
 	SeedLayers(ctx context.Context, data []geodata.LayerData, force bool) ([]string, error)
-	ImportBatch(ctx context.Context, layer string, features []geodata.Feature) error
+	// ImportStream writes a stream of features in one transaction.
+	ImportStream(ctx context.Context, layer string, features iter.Seq2[geodata.Feature, error]) (int, error)
+	// Export streams a whole layer from one snapshot.
+	Export(ctx context.Context, layer string, begin func(geodata.Version) error, yield func(geodata.Feature) error) error
 	// CopyOut and CopyIn move a whole database (casmap copy).
 	CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, error)
 	CopyIn(ctx context.Context, fill func(geodata.Sink) error) error

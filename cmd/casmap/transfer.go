@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,34 +45,33 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	features, err := readImport(path, stderr)
+	file, err := openImport(path, stderr)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	if len(features) == 0 {
-		fmt.Fprintf(stdout, "%s holds no features; nothing changed in %s\n", path, cfg.DB)
-		return nil
-	}
-	// The rules of every write, as for the API's (geodata.CheckWrite).
-	for i, f := range features {
-		if features[i], err = geodata.CheckWrite(l, f); err != nil {
-			return fmt.Errorf("import %s: feature %d (id %q): %w", path, i+1, f.ID, err)
-		}
-	}
+	defer file.Close()
+	var border *geodata.Measure
 	if *layer == geodata.LayerIncidents {
 		afg, err := db.Feature(ctx, geodata.LayerBorders, seed.AfghanistanID)
 		if err != nil && !errors.Is(err, geodata.ErrNotFound) {
 			return err
 		}
-		geodata.AnnotateBorderDistance(features, afg.Geometry)
+		border = geodata.NewMeasure(afg.Geometry)
 	}
 	start := time.Now()
-	// One transaction, in spatial order, with the store's bulk settings.
-	if err := db.ImportBatch(ctx, *layer, features); err != nil {
+	// One stream, checked record by record by the rules of every write (as
+	// for the API's) as it is written, in one transaction: an error
+	// anywhere leaves the database as it was.
+	n, err := db.ImportStream(ctx, *layer, checked(l, file.features, border))
+	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
+	if n == 0 {
+		fmt.Fprintf(stdout, "%s holds no features; nothing changed in %s\n", path, cfg.DB)
+		return nil
+	}
 	fmt.Fprintf(stdout, "imported %d features from %s into layer %s of %s in %s\n",
-		len(features), path, *layer, cfg.DB, time.Since(start).Round(time.Millisecond))
+		n, path, *layer, cfg.DB, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -93,40 +93,78 @@ func findLayer(ctx context.Context, db store, path, id string) (geodata.Layer, e
 	return l, fmt.Errorf("%s has no layer %q; its layers are %s", path, id, strings.Join(ids, ", "))
 }
 
-// readImport reads and parses every record of a GeoJSON or ACLED-style CSV
-// file, showing a progress bar on a terminal, before anything is written.
-func readImport(path string, stderr io.Writer) ([]geodata.Feature, error) {
+// importFile is an open import file and the stream of its features.
+type importFile struct {
+	*os.File
+	features iter.Seq2[geodata.Feature, error]
+	bar      *progressbar.ProgressBar
+}
+
+// Close closes the file and finishes its progress bar.
+func (f *importFile) Close() error {
+	if f.bar != nil {
+		f.bar.Finish()
+	}
+	return f.File.Close()
+}
+
+// openImport opens a GeoJSON or ACLED-style CSV file as a stream of
+// features, showing a progress bar on a terminal.
+func openImport(path string, stderr io.Writer) (*importFile, error) {
+	var read func(io.Reader) iter.Seq2[geodata.Feature, error]
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		read = geodata.ReadACLEDCSV
+	case ".geojson", ".json":
+		read = geodata.ReadFeatureCollection
+	default:
+		return nil, fmt.Errorf("cannot tell the format from %q: name it .geojson, .json or .csv", filepath.Ext(path))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
+	if info.Size() > geodata.MaxImportBytes {
+		f.Close()
+		return nil, fmt.Errorf("the file is %d bytes, more than the %d an import may have; split it", info.Size(), int64(geodata.MaxImportBytes))
+	}
+	out := &importFile{File: f}
 	var r io.Reader = f
 	if isTerminal(stderr) {
-		bar := progressbar.DefaultBytes(info.Size(), "reading "+filepath.Base(path))
-		defer bar.Finish()
-		r = io.TeeReader(f, bar)
+		out.bar = progressbar.DefaultBytes(info.Size(), "importing "+filepath.Base(path))
+		r = io.TeeReader(f, out.bar)
 	}
-	var features []geodata.Feature
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		features, err = geodata.ParseACLEDCSV(r)
-	case ".geojson", ".json":
-		var data []byte
-		if data, err = io.ReadAll(r); err == nil {
-			features, err = geodata.DecodeFeatureCollection(data)
+	out.features = read(r)
+	return out, nil
+}
+
+// checked applies the rules of every write (geodata.CheckWrite, as for
+// the API's) to each feature of a stream, and, for incidents, measures
+// its distance from the Afghan border.
+func checked(l geodata.Layer, features iter.Seq2[geodata.Feature, error], border *geodata.Measure) iter.Seq2[geodata.Feature, error] {
+	return func(yield func(geodata.Feature, error) bool) {
+		n := 0
+		for f, err := range features {
+			n++
+			if err == nil {
+				id := f.ID
+				if f, err = geodata.CheckWrite(l, f); err != nil {
+					err = fmt.Errorf("feature %d (id %q): %w", n, id, err)
+				}
+			}
+			if err == nil && border != nil {
+				geodata.AnnotateBorderDistanceWith(border, []geodata.Feature{f})
+			}
+			if !yield(f, err) || err != nil {
+				return
+			}
 		}
-	default:
-		return nil, fmt.Errorf("cannot tell the format from %q: name it .geojson, .json or .csv", filepath.Ext(path))
 	}
-	if err != nil {
-		return nil, err
-	}
-	return features, nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -167,35 +205,47 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	v, err := db.Version(ctx)
-	if err != nil {
-		return err
-	}
-	var all geodata.Page
-	for offset := 0; ; offset += geodata.MaxLimit {
-		page, err := db.Features(ctx, geodata.Query{Layer: l.ID, Limit: geodata.MaxLimit, Offset: offset})
-		if err != nil {
-			return err
-		}
-		all.Matched = page.Matched
-		all.Features = append(all.Features, page.Features...)
-		if len(page.Features) < geodata.MaxLimit {
-			break
-		}
-	}
-	var buf bytes.Buffer
-	if err := fm.Write(&buf, format.Doc{Layer: l, Page: all, TimeStamp: time.Now(), Version: v}); err != nil {
-		return err
-	}
 	if out == "" {
-		_, err = stdout.Write(buf.Bytes())
+		_, _, err := writeLayer(ctx, db, l, fm, stdout)
 		return err
 	}
-	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+	var n int
+	var v geodata.Version
+	err = writeFileAtomic(out, func(w io.Writer) (err error) {
+		n, v, err = writeLayer(ctx, db, l, fm, w)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(stdout, "wrote %d features of layer %s from %s (data version %s) to %s\n", len(all.Features), l.ID, cfg.DB, v, out)
+	fmt.Fprintf(stdout, "wrote %d features of layer %s from %s (data version %s) to %s\n", n, l.ID, cfg.DB, v, out)
 	return nil
+}
+
+// writeLayer streams a whole layer, from one snapshot, in format fm, and
+// returns how many features it wrote and the version it read: the file
+// names that version. Memory holds one feature at a time.
+func writeLayer(ctx context.Context, db store, l geodata.Layer, fm format.Format, w io.Writer) (int, geodata.Version, error) {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	var enc format.Encoder
+	var version geodata.Version
+	n := 0
+	begin := func(v geodata.Version) (err error) {
+		version = v
+		enc, err = fm.New(bw, format.Doc{Layer: l, TimeStamp: time.Now(), Version: v})
+		return err
+	}
+	err := db.Export(ctx, l.ID, begin, func(f geodata.Feature) error {
+		n++
+		return enc.Feature(f)
+	})
+	if err == nil {
+		err = enc.Finish(format.Trailer{Matched: n})
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	return n, version, err
 }
 
 // checkOutDir fails, naming the path the user gave, when the folder an
@@ -217,13 +267,13 @@ func checkOutDir(path string) error {
 // writeFileAtomic writes through a temporary file and a rename, so a failed
 // export never leaves half a file under the name asked for. Its errors name
 // path, never the temporary file.
-func writeFileAtomic(path string, data []byte) error {
+func writeFileAtomic(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".casmap-export-*")
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, pathless(err))
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("cannot write %s: %w", path, pathless(err))
 	}

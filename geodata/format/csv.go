@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -14,57 +13,49 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 )
 
-// writeCSV writes one row per feature: id, lon and lat for points or WKT
+// csvEncoder writes one row per feature: id, lon and lat for points or WKT
 // for other geometries, one column per property (sources flattened into
 // readable text, other lists and objects as JSON), and the data version.
 // Every cell of text, header included, goes through spreadsheetText.
-func writeCSV(w io.Writer, d Doc) error {
-	props := propertyColumns(d.Page.Features)
-	cw := csv.NewWriter(w)
+type csvEncoder struct {
+	w     *csv.Writer
+	props []string
+	v     string
+	row   []string
+}
+
+func newCSV(w io.Writer, d Doc) (Encoder, error) {
+	props := d.Columns
+	if props == nil {
+		props = d.Layer.Properties
+	}
+	e := &csvEncoder{w: csv.NewWriter(w), props: props, v: spreadsheetText(string(d.Version))}
 	header := []string{"id", "lon", "lat", "wkt"}
 	for _, name := range props {
 		header = append(header, spreadsheetText(name))
 	}
 	header = append(header, "data_version")
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	row := make([]string, len(header))
-	for _, f := range d.Page.Features {
-		row = row[:0]
-		row = append(row, spreadsheetText(f.ID))
-		if p, ok := f.Geometry.(orb.Point); ok {
-			row = append(row, formatCoord(p[0]), formatCoord(p[1]), "")
-		} else {
-			row = append(row, "", "", wkt.MarshalString(geodata.RoundCoordinates(f.Geometry)))
-		}
-		for _, name := range props {
-			row = append(row, csvCell(name, f.Properties[name]))
-		}
-		row = append(row, spreadsheetText(string(d.Version)))
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	e.row = make([]string, 0, len(header))
+	return e, e.w.Write(header)
 }
 
-// propertyColumns returns the union of property names, sorted, so every
-// row has the same columns.
-func propertyColumns(features []geodata.Feature) []string {
-	seen := map[string]bool{}
-	for _, f := range features {
-		for k := range f.Properties {
-			seen[k] = true
-		}
+func (e *csvEncoder) Feature(f geodata.Feature) error {
+	row := append(e.row[:0], spreadsheetText(f.ID))
+	if p, ok := f.Geometry.(orb.Point); ok {
+		row = append(row, formatCoord(p[0]), formatCoord(p[1]), "")
+	} else {
+		row = append(row, "", "", wkt.MarshalString(geodata.RoundCoordinates(f.Geometry)))
 	}
-	names := make([]string, 0, len(seen))
-	for k := range seen {
-		names = append(names, k)
+	for _, name := range e.props {
+		row = append(row, csvCell(name, f.Properties[name]))
 	}
-	sort.Strings(names)
-	return names
+	row = append(row, e.v)
+	return e.w.Write(row)
+}
+
+func (e *csvEncoder) Finish(Trailer) error {
+	e.w.Flush()
+	return e.w.Error()
 }
 
 // formatCoord writes a coordinate with at most geodata.CoordDecimals

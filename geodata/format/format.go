@@ -1,9 +1,13 @@
 // Package format writes features out as GeoJSON, CSV or KML: one writer per
-// format, shared by the API and the export command.
+// format, shared by the API and the export command. Writers stream: a
+// document is a head, the features one at a time, and a trailer with what
+// is known only at the end (the links of a page), so a layer of any size
+// is written in the memory of one feature.
 package format
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,13 +29,30 @@ type Link struct {
 	Title string `json:"title,omitempty"`
 }
 
-// Doc is everything a format needs to write a set of features.
+// Doc is what a format writes before the features.
 type Doc struct {
 	Layer     geodata.Layer
-	Page      geodata.Page
-	Links     []Link
 	TimeStamp time.Time
 	Version   geodata.Version
+	// Columns are the property names a CSV gives a column each, in
+	// order; the layer's property names when nil.
+	Columns []string
+}
+
+// Trailer is what a format writes after the features.
+type Trailer struct {
+	// Matched is the number of features that match, all pages together,
+	// or -1 when it is not known (GeoJSON then leaves numberMatched out).
+	Matched int
+	Links   []Link
+}
+
+// Encoder writes one document's features, then its trailer.
+type Encoder interface {
+	Feature(f geodata.Feature) error
+	// Finish writes the trailer and ends the document; it does not close
+	// the writer underneath.
+	Finish(t Trailer) error
 }
 
 // Format is one way of writing features.
@@ -39,15 +60,35 @@ type Format struct {
 	Name  string
 	Media string
 	Ext   string
-	Write func(w io.Writer, d Doc) error
+	// New starts a document on w with its head.
+	New func(w io.Writer, d Doc) (Encoder, error)
+}
+
+// WriteAll writes a whole document of features held in memory: for tests
+// and small documents. When d.Columns is nil the CSV columns are the
+// properties the features hold.
+func (fm Format) WriteAll(w io.Writer, d Doc, features []geodata.Feature, t Trailer) error {
+	if d.Columns == nil && d.Layer.Properties == nil {
+		d.Columns = PropertyNames(features)
+	}
+	enc, err := fm.New(w, d)
+	if err != nil {
+		return err
+	}
+	for _, f := range features {
+		if err := enc.Feature(f); err != nil {
+			return err
+		}
+	}
+	return enc.Finish(t)
 }
 
 // All lists the formats; the first, GeoJSON, is the default.
 func All() []Format {
 	return []Format{
-		{Name: "geojson", Media: MediaGeoJSON, Ext: "geojson", Write: writeGeoJSON},
-		{Name: "csv", Media: MediaCSV, Ext: "csv", Write: writeCSV},
-		{Name: "kml", Media: MediaKML, Ext: "kml", Write: writeKML},
+		{Name: "geojson", Media: MediaGeoJSON, Ext: "geojson", New: newGeoJSON},
+		{Name: "csv", Media: MediaCSV, Ext: "csv", New: newCSV},
+		{Name: "kml", Media: MediaKML, Ext: "kml", New: newKML},
 	}
 }
 
@@ -75,4 +116,20 @@ func ByMedia(media string) (Format, bool) {
 		return All()[2], true
 	}
 	return Format{}, false
+}
+
+// PropertyNames returns the union of the features' property names, sorted.
+func PropertyNames(features []geodata.Feature) []string {
+	seen := map[string]bool{}
+	for _, f := range features {
+		for k := range f.Properties {
+			seen[k] = true
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for k := range seen {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }

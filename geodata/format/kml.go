@@ -7,47 +7,56 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/casmap/casmap/geodata"
 	"github.com/paulmach/orb"
 )
 
-// writeKML writes a KML 2.2 document that Google Earth opens: one
+// kmlEncoder writes a KML 2.2 document that Google Earth opens: one
 // Placemark per feature, named after it, with its properties as
 // ExtendedData and a plain-text description. Every text from the data
 // (names, descriptions, ExtendedData names and values) is HTML-escaped
 // before XML encoding, because Google Earth renders them as HTML in its
 // balloons and places list.
-func writeKML(w io.Writer, d Doc) error {
+type kmlEncoder struct {
+	w   io.Writer
+	enc *xml.Encoder
+}
+
+func newKML(w io.Writer, d Doc) (Encoder, error) {
 	if _, err := io.WriteString(w, xml.Header+`<kml xmlns="http://www.opengis.net/kml/2.2"><Document>`); err != nil {
-		return err
+		return nil, err
 	}
-	enc := xml.NewEncoder(w)
+	e := &kmlEncoder{w: w, enc: xml.NewEncoder(w)}
 	// The document's name and description are bare elements: encoding/xml
 	// cannot encode an unnamed struct around them.
 	desc := html.EscapeString(d.Layer.Description + " Data version " + string(d.Version) + ". " + d.Layer.Attribution + ".")
-	if err := enc.EncodeElement(html.EscapeString(d.Layer.Title), xml.StartElement{Name: xml.Name{Local: "name"}}); err != nil {
+	if err := e.enc.EncodeElement(html.EscapeString(d.Layer.Title), xml.StartElement{Name: xml.Name{Local: "name"}}); err != nil {
+		return nil, err
+	}
+	if err := e.enc.EncodeElement(desc, xml.StartElement{Name: xml.Name{Local: "description"}}); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *kmlEncoder) Feature(f geodata.Feature) error {
+	pm := kmlPlacemark{ID: f.ID, Name: html.EscapeString(featureName(f.ID, f.Properties))}
+	var desc []string
+	for _, k := range sortedKeys(f.Properties) {
+		v := csvValue(k, f.Properties[k])
+		pm.Data = append(pm.Data, kmlData{Name: html.EscapeString(k), Value: html.EscapeString(v)})
+		desc = append(desc, k+": "+v)
+	}
+	pm.Description = html.EscapeString(strings.Join(desc, "\n"))
+	pm.Geometry = kmlGeometry(f.Geometry)
+	return e.enc.EncodeElement(pm, xml.StartElement{Name: xml.Name{Local: "Placemark"}})
+}
+
+func (e *kmlEncoder) Finish(Trailer) error {
+	if err := e.enc.Flush(); err != nil {
 		return err
 	}
-	if err := enc.EncodeElement(desc, xml.StartElement{Name: xml.Name{Local: "description"}}); err != nil {
-		return err
-	}
-	for _, f := range d.Page.Features {
-		pm := kmlPlacemark{ID: f.ID, Name: html.EscapeString(featureName(f.ID, f.Properties))}
-		var desc []string
-		for _, k := range sortedKeys(f.Properties) {
-			v := csvValue(k, f.Properties[k])
-			pm.Data = append(pm.Data, kmlData{Name: html.EscapeString(k), Value: html.EscapeString(v)})
-			desc = append(desc, k+": "+v)
-		}
-		pm.Description = html.EscapeString(strings.Join(desc, "\n"))
-		pm.Geometry = kmlGeometry(f.Geometry)
-		if err := enc.EncodeElement(pm, xml.StartElement{Name: xml.Name{Local: "Placemark"}}); err != nil {
-			return err
-		}
-	}
-	if err := enc.Flush(); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "</Document></kml>\n")
+	_, err := io.WriteString(e.w, "</Document></kml>\n")
 	return err
 }
 

@@ -1,115 +1,158 @@
 package postgis
 
 import (
-	"cmp"
 	"context"
-	"math"
-	"slices"
+	"errors"
 
 	"github.com/casmap/casmap/geodata"
-	"github.com/paulmach/orb"
+	"github.com/casmap/casmap/geodata/agg"
+	"github.com/jackc/pgx/v5"
 )
 
-// selectClusters groups the features matching a WHERE clause by grid cell
-// and category. A feature's cell is that of its bounding-box centre,
-// counted from -180/-90; the cell size is the first argument.
-const selectClusters = `SELECT
-	floor(((f.minx + f.maxx) / 2 + 180) / $1)::int AS cx,
-	floor(((f.miny + f.maxy) / 2 + 90) / $1)::int AS cy,
-	CASE jsonb_typeof(f.properties -> 'category') WHEN 'string' THEN f.properties ->> 'category' END AS category,
-	count(*), sum((f.minx + f.maxx) / 2), sum((f.miny + f.maxy) / 2),
-	min(f.minx), min(f.miny), max(f.maxx), max(f.maxy)
-FROM features AS f WHERE `
+// Clusters and Stats are answered from an aggregate of the layer in
+// memory (geodata/agg), built once per generation of the data from one
+// read of the layer's boxes and dates and, for each property a query
+// filters on, one grouped read of its values: the same aggregate, and the
+// same answers, as geodata/sqlite.
 
-const groupClusters = ` GROUP BY cx, cy, category`
+const (
+	selectGeneration = `SELECT generation FROM meta WHERE id = 1`
+	aggRows          = `SELECT rid, minx, miny, maxx, maxy, t_start, t_end FROM features WHERE layer = $1`
+	// A property's values, each with the rids holding it: a list property
+	// gives each scalar in it.
+	aggValues = `SELECT e #>> '{}', CASE jsonb_typeof(e) WHEN 'number' THEN (e #>> '{}')::float8 END, array_agg(f.rid)
+FROM features AS f,
+	jsonb_array_elements(CASE jsonb_typeof(f.qprops -> $2) WHEN 'array' THEN f.qprops -> $2 ELSE jsonb_build_array(f.qprops -> $2) END) AS e
+WHERE f.layer = $1 AND f.qprops ? $2 AND jsonb_typeof(e) IN ('string', 'number', 'boolean')
+GROUP BY 1, 2 ORDER BY 1`
+)
 
 // Clusters groups the features of q.Layer that match q's filters (its
-// bbox, interval and properties, as Features applies them) into square
-// cells cellDeg degrees a side, and returns one Cluster per cell that
-// holds any, ordered by row then column. Their counts add up to the
-// Matched of Features for the same query. Proximity filters are refused.
-// It returns an error wrapping geodata.ErrNotFound when the layer does not
-// exist.
-func (db *DB) Clusters(ctx context.Context, q geodata.Query, cellDeg float64) ([]geodata.Cluster, error) {
-	if !(cellDeg > 0) || math.IsInf(cellDeg, 0) {
-		return nil, geodata.Invalidf("cell size %g must be a positive number of degrees", cellDeg)
+// bbox, interval, property values and ranges, as Features applies them)
+// into the cells of a web-map zoom, and returns one Cluster per cell that
+// holds any, ordered by row then column. Paging and proximity filters are
+// refused. It returns an error wrapping geodata.ErrNotFound when the
+// layer does not exist.
+func (db *DB) Clusters(ctx context.Context, q geodata.Query, zoom int) ([]geodata.Cluster, error) {
+	if zoom < 0 || zoom > geodata.MaxClusterZoom {
+		return nil, geodata.Invalidf("zoom %d must be from 0 to %d", zoom, geodata.MaxClusterZoom)
 	}
-	if q.Near != nil {
-		return nil, geodata.Invalidf("clusters cannot apply a proximity filter")
-	}
-	if _, _, err := checkQuery(q); err != nil {
-		return nil, err
-	}
-	layer, err := db.Layer(ctx, q.Layer)
-	if err != nil {
-		return nil, err
-	}
-	r, err := db.reader(ctx)
-	if err != nil {
-		return nil, err
-	}
-	w := &where{}
-	w.arg(cellDeg) // $1
-	w.addQuery(q, layer.Queryables)
-	rows, err := r.Query(ctx, selectClusters+w.sql()+groupClusters, w.args...)
-	if err != nil {
-		return nil, wrap(ctx, err, "clusters %s", q.Layer)
-	}
-	defer rows.Close()
-	cells := map[[2]int]*cellSum{}
-	for rows.Next() {
-		var (
-			cell                   [2]int
-			category               *string
-			n                      int
-			sx, sy                 float64
-			minx, miny, maxx, maxy float64
-		)
-		if err := rows.Scan(&cell[0], &cell[1], &category, &n, &sx, &sy, &minx, &miny, &maxx, &maxy); err != nil {
-			return nil, wrap(ctx, err, "clusters %s", q.Layer)
-		}
-		addCell(cells, cell, category, n, sx, sy, orb.Bound{Min: orb.Point{minx, miny}, Max: orb.Point{maxx, maxy}})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(ctx, err, "clusters %s", q.Layer)
-	}
-	return clusterList(cells), nil
-}
-
-// cellSum adds up the features of one cell: their count, the sums of
-// their centres, their bound and their categories.
-type cellSum struct {
-	c    geodata.Cluster
-	x, y float64
-}
-
-// addCell counts n features of a category (none when nil) in cell,
-// whose centres add up to sx, sy and whose boxes b covers.
-func addCell(cells map[[2]int]*cellSum, cell [2]int, category *string, n int, sx, sy float64, b orb.Bound) {
-	s, ok := cells[cell]
-	if !ok {
-		s = &cellSum{c: geodata.Cluster{Cell: cell, Bound: b, Categories: map[string]int{}}}
-		cells[cell] = s
-	}
-	s.c.Count += n
-	s.x += sx
-	s.y += sy
-	s.c.Bound = s.c.Bound.Union(b)
-	if category != nil && *category != "" {
-		s.c.Categories[*category] += n
-	}
-}
-
-// clusterList returns one Cluster per cell, its centre the mean of the
-// features', ordered by row then column.
-func clusterList(cells map[[2]int]*cellSum) []geodata.Cluster {
-	out := make([]geodata.Cluster, 0, len(cells))
-	for _, s := range cells {
-		s.c.Center = orb.Point{s.x / float64(s.c.Count), s.y / float64(s.c.Count)}
-		out = append(out, s.c)
-	}
-	slices.SortFunc(out, func(a, b geodata.Cluster) int {
-		return cmp.Or(cmp.Compare(a.Cell[1], b.Cell[1]), cmp.Compare(a.Cell[0], b.Cell[0]))
+	var out []geodata.Cluster
+	err := db.withIndex(ctx, q, "clusters", func(ix *agg.Index) (err error) {
+		out, err = ix.Clusters(ctx, q, zoom)
+		return err
 	})
-	return out
+	return out, err
+}
+
+// Stats counts the features of q.Layer that match q by the values of
+// each queryable and by month. Proximity filters are refused.
+func (db *DB) Stats(ctx context.Context, q geodata.Query) (geodata.Stats, error) {
+	var out geodata.Stats
+	err := db.withIndex(ctx, q, "stats", func(ix *agg.Index) (err error) {
+		out, err = ix.Stats(ctx, q)
+		return err
+	})
+	return out, err
+}
+
+// withIndex checks q and runs fn on its layer's current index.
+func (db *DB) withIndex(ctx context.Context, q geodata.Query, what string, fn func(*agg.Index) error) error {
+	l, err := db.Layer(ctx, q.Layer)
+	if err != nil {
+		return err
+	}
+	if _, err := checkQuery(q, l); err != nil {
+		return err
+	}
+	current := func(ctx context.Context) (int64, func(context.Context) (*agg.Index, error), error) {
+		v, err := db.version.current(ctx)
+		if err != nil {
+			return 0, nil, err
+		}
+		build := func(ctx context.Context) (*agg.Index, error) {
+			return agg.Build(ctx, &aggLoader{db: db, layer: l.ID}, l.Queryables)
+		}
+		return v.gen, build, nil
+	}
+	err = db.aggs.Use(ctx, q.Layer, current, fn)
+	if err != nil && !errors.Is(err, geodata.ErrInvalid) && !errors.Is(err, geodata.ErrNotFound) {
+		return wrap(ctx, err, "%s %s", what, q.Layer)
+	}
+	return err
+}
+
+// aggLoader reads one layer for agg.Build.
+type aggLoader struct {
+	db    *DB
+	layer string
+}
+
+// Rows reads every feature's box and dates, in one snapshot.
+func (l *aggLoader) Rows(ctx context.Context, yield func(agg.Row) error) (int64, error) {
+	return l.read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, aggRows, l.layer)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for n := 0; rows.Next(); n++ {
+			if n&4095 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			var r agg.Row
+			var start, end *int64
+			if err := rows.Scan(&r.RID, &r.Box.Min[0], &r.Box.Min[1], &r.Box.Max[0], &r.Box.Max[1], &start, &end); err != nil {
+				return err
+			}
+			if start != nil {
+				r.Start, r.End, r.Dated = *start, *end, true
+			}
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// Values reads the features holding each value of a queryable.
+func (l *aggLoader) Values(ctx context.Context, name string, yield func(string, *float64, []int64) error) (int64, error) {
+	return l.read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, aggValues, l.layer, name)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var text string
+			var num *float64
+			var rids []int64
+			if err := rows.Scan(&text, &num, &rids); err != nil {
+				return err
+			}
+			if err := yield(text, num, rids); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// read runs fn in a read-only snapshot and returns the generation it saw.
+func (l *aggLoader) read(ctx context.Context, fn func(pgx.Tx) error) (int64, error) {
+	r, err := l.db.reader(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := r.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(context.Background())
+	var gen int64
+	if err := tx.QueryRow(ctx, selectGeneration).Scan(&gen); err != nil {
+		return 0, err
+	}
+	return gen, fn(tx)
 }

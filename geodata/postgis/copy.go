@@ -23,6 +23,10 @@ import (
 // reading it.
 type featureSeq = iter.Seq2[geodata.Feature, error]
 
+// spatialImportMin is the size from which an import is written in
+// spatial order: below it, a layer stays in the order its file gave.
+const spatialImportMin = 1000
+
 // slicesSeq streams a slice.
 func slicesSeq(features []geodata.Feature) featureSeq {
 	return func(yield func(geodata.Feature, error) bool) {
@@ -68,11 +72,11 @@ var stagingColumns = []string{"n", "id", "properties", "geom", "minx", "miny", "
 // the order given or, when spatial, in PostGIS's spatial order. It
 // returns how many it read. Memory stays bounded by one row: COPY sends
 // them as they come.
-func writeFeatures(ctx context.Context, tx pgx.Tx, layer, origin string, features featureSeq, spatial bool) (int, error) {
+func writeFeatures(ctx context.Context, tx pgx.Tx, layer geodata.Layer, origin string, features featureSeq, spatial bool) (int, error) {
 	if _, err := tx.Exec(ctx, createStaging); err != nil {
 		return 0, err
 	}
-	src := &rowSource{ctx: ctx}
+	src := &rowSource{ctx: ctx, kind: layer}
 	src.next, src.stop = iter.Pull2(features)
 	defer src.stop()
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"staging"}, stagingColumns, src); err != nil {
@@ -90,15 +94,16 @@ func writeFeatures(ctx context.Context, tx pgx.Tx, layer, origin string, feature
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return 0, err
 	}
+	// A large import goes in along the map; a small one keeps its order.
 	order := "s.n"
-	if spatial {
+	if spatial && src.count >= spatialImportMin {
 		order = "s.geom, s.n"
 	}
 	onConflict := onConflictImport
 	if origin == geodata.OriginSeed {
 		onConflict = onConflictSeed
 	}
-	if _, err := tx.Exec(ctx, moveStaging+order+onConflict, layer, origin); err != nil {
+	if _, err := tx.Exec(ctx, moveStaging+order+onConflict, layer.ID, origin); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, dropStaging); err != nil {
@@ -111,6 +116,7 @@ func writeFeatures(ctx context.Context, tx pgx.Tx, layer, origin string, feature
 // comes.
 type rowSource struct {
 	ctx   context.Context
+	kind  geodata.Layer // the layer's id and geometry kind, checked on each row
 	next  func() (geodata.Feature, error, bool)
 	stop  func()
 	row   []any
@@ -135,7 +141,11 @@ func (s *rowSource) Next() bool {
 		s.err = err
 		return false
 	}
-	r, err := encodeFeature(f)
+	err = geodata.CheckGeometryKind(s.kind, f.Geometry)
+	var r featureRow
+	if err == nil {
+		r, err = encodeFeature(f)
+	}
 	if err != nil {
 		s.err = geodata.Invalidf("feature %d (id %q): %s", s.count, truncate(f.ID, 60), geodata.Message(err, err.Error()))
 		return false

@@ -25,6 +25,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casmap/casmap/geodata"
+	"github.com/casmap/casmap/geodata/agg"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
@@ -50,9 +52,13 @@ type DB struct {
 	standby *standby      // nil without Options.ReadDSN
 	version *versionWatch
 	layers  layerMemo
-	logger  *slog.Logger
-	stop    context.CancelFunc
-	done    chan struct{}
+	// near remembers the proximity targets measured; aggs holds each
+	// layer's aggregate for Clusters and Stats.
+	near   geodata.MeasureMemo
+	aggs   agg.Cache
+	logger *slog.Logger
+	stop   context.CancelFunc
+	done   chan struct{}
 }
 
 // IsDSN reports whether s names a PostgreSQL database (a postgres:// or

@@ -141,85 +141,124 @@ func cloneLayers(layers []geodata.Layer) []geodata.Layer {
 }
 
 const (
-	selectFeatures = `SELECT f.id, f.properties, f.geom FROM features AS f WHERE `
+	selectFeatures = `SELECT f.rid, f.id, f.properties, f.geom FROM features AS f WHERE `
 	pageFeatures   = ` ORDER BY f.rid LIMIT %s OFFSET %s`
-	countFeatures  = `SELECT count(*) FROM features AS f WHERE `
-	countLayer     = `SELECT feature_count FROM layers WHERE id = $1`
+	// countCapped counts up to a bound: past it, numberMatched is left out.
+	countCapped = `SELECT count(*) FROM (SELECT 1 FROM features AS f WHERE %s LIMIT %d) AS m`
+	// maxCounted is the most matches a page counts for numberMatched.
+	maxCounted = 10000
+	countLayer = `SELECT feature_count FROM layers WHERE id = $1`
 )
 
-// Features returns one page of the features of q.Layer that match q, in
-// the order they were added, and how many match in all. A bbox matches
-// features whose bounding box intersects it; a time interval matches dated
-// features whose span overlaps it. It returns an error wrapping
-// geodata.ErrNotFound when the layer does not exist and one wrapping
-// geodata.ErrInvalid for a bad query.
-func (db *DB) Features(ctx context.Context, q geodata.Query) (geodata.Page, error) {
-	limit, offset, err := checkQuery(q)
-	if err != nil {
-		return geodata.Page{}, err
-	}
+// Features streams one page of the features of q.Layer that match q to
+// yield, in listing order (rid), and says how many match in all when that
+// is cheap to know (no filter, or at most maxCounted matches), and where
+// the next page starts. A bbox matches features whose bounding box meets
+// it; a time interval matches dated features whose span overlaps it; an
+// equality filter matches a property holding any of its values; a range,
+// a number in it; a proximity filter, features within its distance of
+// the target. It returns an error wrapping geodata.ErrNotFound when the
+// layer does not exist and one wrapping geodata.ErrInvalid for a bad
+// query.
+func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.Feature) error) (geodata.PageInfo, error) {
 	layer, err := db.Layer(ctx, q.Layer)
 	if err != nil {
-		return geodata.Page{}, err
+		return geodata.PageInfo{}, err
 	}
-	if q.Near != nil {
-		return db.nearPage(ctx, q, layer, limit, offset)
+	limit, err := checkQuery(q, layer)
+	if err != nil {
+		return geodata.PageInfo{}, err
+	}
+	after, err := geodata.CursorKey(q.After)
+	if err != nil {
+		return geodata.PageInfo{}, err
 	}
 	r, err := db.reader(ctx)
 	if err != nil {
-		return geodata.Page{}, err
+		return geodata.PageInfo{}, err
 	}
 	// One snapshot, so the count and the page see the same data.
 	tx, err := r.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return geodata.Page{}, wrap(ctx, err, "query %s", q.Layer)
+		return geodata.PageInfo{}, wrap(ctx, err, "query %s", q.Layer)
 	}
 	defer tx.Rollback(context.Background())
-	w := buildWhere(q, layer.Queryables)
-	page := geodata.Page{Features: []geodata.Feature{}}
-	err = scanFeatures(ctx, tx, w, limit, offset, func(f geodata.Feature) error {
-		page.Features = append(page.Features, f)
-		return nil
-	})
+	if q.Near != nil {
+		info, err := db.nearPage(ctx, tx, q, after, limit, yield)
+		if err != nil {
+			return geodata.PageInfo{}, wrap(ctx, err, "query %s near %s", q.Layer, q.Near.Layer)
+		}
+		return info, nil
+	}
+	info, err := page(ctx, tx, buildWhere(q), after, limit, q.Offset, yield)
 	if err != nil {
-		return geodata.Page{}, wrap(ctx, err, "query %s", q.Layer)
+		return geodata.PageInfo{}, wrap(ctx, err, "query %s", q.Layer)
 	}
-	page.Matched = offset + len(page.Features)
-	// A short page that is not past the end tells how many match; a layer
-	// without filters has its count kept.
-	if len(page.Features) == limit || (len(page.Features) == 0 && offset > 0) {
-		count, args := countFeatures+w.sql(), w.args
-		if !q.Filtered() {
-			count, args = countLayer, []any{q.Layer}
+	info.Matched = -1
+	if !q.Filtered() {
+		// The layer's kept count, in this snapshot.
+		if err := tx.QueryRow(ctx, countLayer, q.Layer).Scan(&info.Matched); err != nil {
+			return geodata.PageInfo{}, wrap(ctx, err, "count %s", q.Layer)
 		}
-		if err := tx.QueryRow(ctx, count, args...).Scan(&page.Matched); err != nil {
-			return geodata.Page{}, wrap(ctx, err, "count %s", q.Layer)
+	} else {
+		w := buildWhere(q)
+		var n int
+		if err := tx.QueryRow(ctx, fmt.Sprintf(countCapped, w.sql(), maxCounted+1), w.args...).Scan(&n); err != nil {
+			return geodata.PageInfo{}, wrap(ctx, err, "count %s", q.Layer)
+		}
+		if n <= maxCounted {
+			info.Matched = n
 		}
 	}
-	return page, nil
+	return info, nil
 }
 
-// scanFeatures streams the features matching w, from offset on, limit at
-// most, to yield.
-func scanFeatures(ctx context.Context, q querier, w *where, limit, offset int, yield func(geodata.Feature) error) error {
-	page := fmt.Sprintf(pageFeatures, w.arg(limit), w.arg(offset))
-	defer func() { w.args = w.args[:len(w.args)-2] }()
-	rows, err := q.Query(ctx, selectFeatures+w.sql()+page, w.args...)
+// page streams the features matching w after row after, skipping offset,
+// limit at most, to yield, and says where the next page starts.
+func page(ctx context.Context, q querier, w *where, after int64, limit, offset int, yield func(geodata.Feature) error) (geodata.PageInfo, error) {
+	w.add(whereAfter, after)
+	sql := selectFeatures + w.sql() + fmt.Sprintf(pageFeatures, w.arg(limit+1), w.arg(offset))
+	rows, err := q.Query(ctx, sql, w.args...)
 	if err != nil {
-		return err
+		return geodata.PageInfo{}, err
 	}
 	defer rows.Close()
+	var info geodata.PageInfo
+	var last int64
 	for rows.Next() {
-		f, err := scanFeature(rows)
+		if info.Returned == limit {
+			// One row more than the page: there is a next one.
+			info.Next = geodata.KeyCursor(last)
+			break
+		}
+		rid, f, err := scanRow(rows)
 		if err != nil {
-			return err
+			return geodata.PageInfo{}, err
 		}
 		if err := yield(f); err != nil {
-			return err
+			return geodata.PageInfo{}, err
 		}
+		info.Returned++
+		last = rid
 	}
-	return rows.Err()
+	return info, rows.Err()
 }
+
+// scanRow reads a row of rid, id, properties and geometry.
+func scanRow(rows pgx.Rows) (int64, geodata.Feature, error) {
+	var rid int64
+	f, err := scanFeature(rowWithRid{rows, &rid})
+	return rid, f, err
+}
+
+// rowWithRid scans a row of rid, id, properties and geometry as
+// scanFeature scans one of id, properties and geometry.
+type rowWithRid struct {
+	rows pgx.Rows
+	rid  *int64
+}
+
+func (r rowWithRid) Scan(dest ...any) error { return r.rows.Scan(append([]any{r.rid}, dest...)...) }
 
 const selectFeature = `SELECT f.id, f.properties, f.geom FROM features AS f WHERE f.layer = $1 AND f.id = $2`
 

@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -47,44 +48,65 @@ const (
 	whereInterval = `f.span && int8range(%s, %s, '[]')`
 	// A property filter matches when the property, or any scalar in it when
 	// it is a list, is one of the candidate values (see propDocs):
-	// containment of {"name": v} or {"name": [v]}. On queryables it reads
-	// qprops, which the GIN index holds; on other properties, the row.
+	// containment of {"name": v} or {"name": [v]} in qprops, which the GIN
+	// index holds.
 	whereQueryable = `f.qprops @> ANY(%s::jsonb[])`
-	whereProperty  = `f.properties @> ANY(%s::jsonb[])`
+	// A range matches a number in the property, or in it when it is a
+	// list (jsonpath's lax mode looks into lists). The name is a checked
+	// identifier; the bounds travel as arguments.
+	whereRange = `jsonb_path_exists(f.qprops, %s::jsonpath, jsonb_build_object('lo', %s::float8, 'hi', %s::float8))`
+	// whereAfter continues a listing after a cursor's row.
+	whereAfter = `f.rid > %s`
 )
 
-// checkQuery returns q's page size and offset, or an error wrapping
-// geodata.ErrInvalid when they are out of range or a property name is not
-// a plain identifier. Limit 0 means geodata.DefaultLimit.
-func checkQuery(q geodata.Query) (limit, offset int, err error) {
-	limit, offset = q.Limit, q.Offset
+// checkQuery returns q's page size, or an error wrapping
+// geodata.ErrInvalid when the paging is out of range or a filter names a
+// property that is not one of the layer's queryables (the properties the
+// store indexes). Limit 0 means geodata.DefaultLimit.
+func checkQuery(q geodata.Query, l geodata.Layer) (limit int, err error) {
+	limit = q.Limit
 	if limit == 0 {
 		limit = geodata.DefaultLimit
 	}
 	if limit < 0 || limit > geodata.MaxLimit {
-		return 0, 0, geodata.Invalidf("limit %d is out of range: it must be between 1 and %d", limit, geodata.MaxLimit)
+		return 0, geodata.Invalidf("limit %d is out of range: it must be between 1 and %d", limit, geodata.MaxLimit)
 	}
-	if offset < 0 {
-		return 0, 0, geodata.Invalidf("offset %d is negative", offset)
+	if q.Offset < 0 || q.Offset > geodata.MaxOffset {
+		return 0, geodata.Invalidf("offset %d is out of range: it must be between 0 and %d", q.Offset, geodata.MaxOffset)
 	}
-	for name := range q.Props {
+	for name, values := range q.Props {
 		if !validPropName(name) {
-			return 0, 0, geodata.Invalidf("%q is not a property that can be filtered on", truncate(name, 40))
+			return 0, geodata.Invalidf("%q is not a property that can be filtered on", truncate(name, 40))
+		}
+		if len(values) == 0 || len(values) > geodata.MaxFilterValues {
+			return 0, geodata.Invalidf("filter %s needs 1 to %d values", name, geodata.MaxFilterValues)
 		}
 	}
-	return limit, offset, nil
+	for name := range q.Ranges {
+		if !validPropName(name) {
+			return 0, geodata.Invalidf("%q is not a property that can be filtered on", truncate(name, 40))
+		}
+	}
+	names := append(slices.Collect(maps.Keys(q.Props)), slices.Collect(maps.Keys(q.Ranges))...)
+	slices.Sort(names)
+	for _, name := range names {
+		if !slices.Contains(l.Queryables, name) {
+			return 0, geodata.Invalidf("%q is not a queryable of layer %s; it filters on %s", truncate(name, 40), l.ID, strings.Join(l.Queryables, ", "))
+		}
+	}
+	return limit, nil
 }
 
 // buildWhere turns the filters of q, checked by checkQuery, into a WHERE
-// clause; queryables are the layer's.
-func buildWhere(q geodata.Query, queryables []string) *where {
+// clause: all but proximity, which is measured in Go.
+func buildWhere(q geodata.Query) *where {
 	w := &where{}
-	w.addQuery(q, queryables)
+	w.addQuery(q)
 	return w
 }
 
 // addQuery adds the conditions of q to w.
-func (w *where) addQuery(q geodata.Query, queryables []string) {
+func (w *where) addQuery(q geodata.Query) {
 	w.add(whereLayer, q.Layer)
 	if b := q.BBox; b != nil {
 		w.add(whereBBox, b.Min.X(), b.Min.Y(), b.Max.X(), b.Max.Y(),
@@ -99,11 +121,18 @@ func (w *where) addQuery(q geodata.Query, queryables []string) {
 	}
 	slices.Sort(names) // one set of filters, one statement
 	for _, name := range names {
-		cond := whereProperty
-		if slices.Contains(queryables, name) {
-			cond = whereQueryable
+		w.add(whereQueryable, propDocs(name, q.Props[name]))
+	}
+	ranges := slices.Sorted(maps.Keys(q.Ranges))
+	for _, name := range ranges {
+		lo, hi := -math.MaxFloat64, math.MaxFloat64
+		if r := q.Ranges[name]; r.Min != nil {
+			lo = *r.Min
 		}
-		w.add(cond, propDocs(name, []string{q.Props[name]}))
+		if r := q.Ranges[name]; r.Max != nil {
+			hi = *r.Max
+		}
+		w.add(whereRange, `$.`+name+` ? (@.type() == "number" && @ >= $lo && @ <= $hi)`, lo, hi)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/casmap/casmap/geodata"
@@ -18,22 +17,24 @@ func TestClusters(t *testing.T) {
 	tests := []struct {
 		name       string
 		q          geodata.Query
-		cellDeg    float64
+		zoom       int
 		wantCounts []int
 		wantCats   map[string]int // of the first cluster
 	}{
-		{"one big cell", geodata.Query{Layer: "incidents"}, 90, []int{4}, all},
-		{"one-degree cells", geodata.Query{Layer: "incidents"}, 1, []int{1, 1, 1, 1}, map[string]int{"unrest": 1}},
-		{"dated only", geodata.Query{Layer: "incidents", Interval: &geodata.Interval{Start: day("2021-01-01")}}, 90, []int{3},
+		{"one big cell", geodata.Query{Layer: "incidents"}, 0, []int{4}, all},
+		{"cells of 1.4 degrees", geodata.Query{Layer: "incidents"}, 6, []int{1, 1, 1, 1}, map[string]int{"unrest": 1}},
+		{"dated only", geodata.Query{Layer: "incidents", Interval: &geodata.Interval{Start: day("2021-01-01")}}, 0, []int{3},
 			map[string]int{"attack": 1, "crackdown": 1, "plot": 1}},
-		{"bbox and property", geodata.Query{Layer: "incidents", BBox: bound(60, 30, 72, 38), Props: map[string]string{"category": "attack"}}, 10, []int{1},
+		{"bbox and property", geodata.Query{Layer: "incidents", BBox: bound(60, 30, 72, 38), Props: map[string][]string{"category": {"attack"}}}, 3, []int{1},
 			map[string]int{"attack": 1}},
-		{"nothing matches", geodata.Query{Layer: "incidents", BBox: bound(0, 0, 1, 1)}, 1, []int{}, nil},
-		{"no categories", geodata.Query{Layer: "borders"}, 90, []int{2}, map[string]int{}},
+		{"either category", geodata.Query{Layer: "incidents", Props: map[string][]string{"category": {"attack", "plot"}}}, 0, []int{2},
+			map[string]int{"attack": 1, "plot": 1}},
+		{"nothing matches", geodata.Query{Layer: "incidents", BBox: bound(0, 0, 1, 1)}, 6, []int{}, nil},
+		{"no categories", geodata.Query{Layer: "borders"}, 0, []int{2}, map[string]int{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := db.Clusters(ctx, tc.q, tc.cellDeg)
+			got, err := db.Clusters(ctx, tc.q, tc.zoom)
 			if err != nil {
 				t.Fatalf("Clusters: %v", err)
 			}
@@ -44,8 +45,9 @@ func TestClusters(t *testing.T) {
 				if !c.Bound.Contains(c.Center) {
 					t.Errorf("cluster %v: centre %v outside its bound %v", c.Cell, c.Center, c.Bound)
 				}
-				col := int(math.Floor((c.Center[0] + 180) / tc.cellDeg))
-				row := int(math.Floor((c.Center[1] + 90) / tc.cellDeg))
+				deg := geodata.CellDegrees(tc.zoom)
+				col := int(math.Floor((c.Center[0] + 180) / deg))
+				row := int(math.Floor((c.Center[1] + 90) / deg))
 				if c.Count == 1 && [2]int{col, row} != c.Cell {
 					t.Errorf("cluster %v holds a point of cell %v", c.Cell, [2]int{col, row})
 				}
@@ -56,7 +58,7 @@ func TestClusters(t *testing.T) {
 			if len(got) > 0 && !reflect.DeepEqual(got[0].Categories, tc.wantCats) {
 				t.Errorf("categories of the first cluster = %v, want %v", got[0].Categories, tc.wantCats)
 			}
-			page, err := db.Features(ctx, tc.q)
+			page, err := geodata.ReadPage(ctx, db, tc.q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,40 +72,22 @@ func TestClusters(t *testing.T) {
 func TestClustersErrors(t *testing.T) {
 	db := seeded(t)
 	tests := []struct {
-		name    string
-		q       geodata.Query
-		cellDeg float64
-		want    error
+		name string
+		q    geodata.Query
+		zoom int
+		want error
 	}{
-		{"zero cell", geodata.Query{Layer: "incidents"}, 0, geodata.ErrInvalid},
-		{"NaN cell", geodata.Query{Layer: "incidents"}, math.NaN(), geodata.ErrInvalid},
-		{"infinite cell", geodata.Query{Layer: "incidents"}, math.Inf(1), geodata.ErrInvalid},
+		{"negative zoom", geodata.Query{Layer: "incidents"}, -1, geodata.ErrInvalid},
+		{"zoom too high", geodata.Query{Layer: "incidents"}, geodata.MaxClusterZoom + 1, geodata.ErrInvalid},
 		{"near", geodata.Query{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 5}}, 1, geodata.ErrInvalid},
-		{"bad property", geodata.Query{Layer: "incidents", Props: map[string]string{"a'b": "x"}}, 1, geodata.ErrInvalid},
+		{"bad property", geodata.Query{Layer: "incidents", Props: map[string][]string{"a'b": {"x"}}}, 1, geodata.ErrInvalid},
 		{"no layer", geodata.Query{Layer: "nope"}, 1, geodata.ErrNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := db.Clusters(context.Background(), tc.q, tc.cellDeg); !errors.Is(err, tc.want) {
+			if _, err := db.Clusters(context.Background(), tc.q, tc.zoom); !errors.Is(err, tc.want) {
 				t.Errorf("Clusters: error = %v, want %v", err, tc.want)
 			}
 		})
-	}
-}
-
-// TestClustersQueryUsesRTree checks that the grouping reads only the rows
-// the R*Tree finds in the bbox.
-func TestClustersQueryUsesRTree(t *testing.T) {
-	db := seeded(t)
-	q := geodata.Query{Layer: "incidents", BBox: bound(60, 30, 72, 38),
-		Interval: &geodata.Interval{Start: day("2022-01-01")}, Props: map[string]string{"category": "attack"}}
-	w := buildWhere(q, 1)
-	args := append([]any{1.0, 1.0}, w.args...)
-	plan := explain(t, db, selectClusters+w.sql()+groupClusters, args...)
-	if !strings.Contains(plan, "features_rtree VIRTUAL TABLE INDEX") {
-		t.Errorf("clusters plan does not search features_rtree by its index:\n%s", plan)
-	}
-	if strings.Contains(plan, "SCAN f\n") || strings.HasSuffix(plan, "SCAN f") {
-		t.Errorf("clusters plan scans all features:\n%s", plan)
 	}
 }

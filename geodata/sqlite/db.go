@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casmap/casmap/geodata"
+	"github.com/casmap/casmap/geodata/agg"
 	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -44,9 +46,14 @@ type DB struct {
 	layers layerMemo
 	// version remembers the last Version read, and when to read again.
 	version versionWatch
-	// cellsMin is the layer size from which Clusters counts cell by cell:
-	// cellsMinFeatures, lowered by tests to check both ways agree.
-	cellsMin int
+	// counts remembers how many features hold a property value.
+	counts countMemo
+	// near remembers the proximity targets measured.
+	near geodata.MeasureMemo
+	// aggs holds each layer's aggregate for Clusters and Stats.
+	aggs agg.Cache
+	// bounds limit the work of one page.
+	bounds bounds
 }
 
 // Open opens the SQLite database at path, creating the file and its schema
@@ -85,7 +92,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, openError(path, err)
 	}
-	return &DB{w: w, r: r, cellsMin: cellsMinFeatures, version: newVersionWatch(abs)}, nil
+	return &DB{w: w, r: r, version: newVersionWatch(abs),
+		bounds: bounds{sortCap: defaultSortCap, scanBudget: defaultScanBudget}}, nil
 }
 
 // Close closes both connection pools.

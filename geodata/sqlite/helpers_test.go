@@ -76,10 +76,11 @@ func testData() []geodata.LayerData {
 			},
 		},
 		{
-			Layer: geodata.Layer{ID: "railways", Title: "Railways", GeometryKind: "LineString"},
+			Layer: geodata.Layer{ID: "railways", Title: "Railways", GeometryKind: "LineString, Point", Queryables: []string{"parity"}},
 		},
 		{
-			Layer: geodata.Layer{ID: "incidents", Title: "Incidents", GeometryKind: "Point", Queryables: []string{"category", "actor"}},
+			Layer: geodata.Layer{ID: "incidents", Title: "Incidents", GeometryKind: "Point",
+				Queryables: []string{"category", "actor", "claimed_by", "fatalities", "confirmed"}},
 			Features: []geodata.Feature{
 				feature("kabul-2022-09-05", orb.Point{69.17, 34.53}, map[string]any{
 					"date": "2022-09-05", "category": "attack", "actor": "ISKP", "claimed_by": []any{"ISKP"}, "fatalities": 6.0, "confirmed": true}),
@@ -105,7 +106,7 @@ func ids(fs []geodata.Feature) []string {
 // allIDs returns the ids of every feature of layer.
 func allIDs(t testing.TB, db *DB, layer string) []string {
 	t.Helper()
-	page, err := db.Features(context.Background(), geodata.Query{Layer: layer, Limit: geodata.MaxLimit})
+	page, err := geodata.ReadPage(context.Background(), db, geodata.Query{Layer: layer, Limit: geodata.MaxLimit})
 	if err != nil {
 		t.Fatalf("Features(%s): %v", layer, err)
 	}

@@ -20,7 +20,7 @@ func TestImportOfNothingChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, batch := range [][]geodata.Feature{nil, {}} {
-		if err := db.ImportBatch(ctx, "incidents", batch); err != nil {
+		if err := db.Import(ctx, "incidents", batch); err != nil {
 			t.Fatalf("import of no features: %v", err)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/casmap/casmap/geodata"
-	"github.com/paulmach/orb"
 )
 
 // layerMemo remembers the layers, with what their features say about them,
@@ -20,10 +19,7 @@ type layerMemo struct {
 	mu     sync.Mutex
 	gen    int64
 	valid  bool
-	layers []geodata.Layer
-	// spans holds, by layer id, its features' largest bounding-box width
-	// and height.
-	spans map[string]orb.Point
+	layers []layerRow
 }
 
 const selectGeneration = `SELECT generation FROM meta WHERE id = 1`
@@ -42,25 +38,30 @@ func (m *layerMemo) get(ctx context.Context, r *sql.DB) ([]geodata.Layer, error)
 	if err := m.refresh(ctx, tx); err != nil {
 		return nil, err
 	}
-	return cloneLayers(m.layers), nil
+	out := make([]geodata.Layer, len(m.layers))
+	for i, l := range m.layers {
+		out[i] = l.Layer
+	}
+	return cloneLayers(out), nil
 }
 
-// at returns one layer as the read transaction tx sees it, and its
-// features' largest bounding-box width and height, computing them in tx
-// when the generation moved on; tx then needs no second connection. ok
-// is false when there is no such layer.
-func (m *layerMemo) at(ctx context.Context, tx *sql.Tx, id string) (l geodata.Layer, span orb.Point, ok bool, err error) {
+// at returns one layer as the read transaction tx sees it, and the
+// generation of the data it belongs to, computing them in tx when the
+// generation moved on; tx then needs no second connection. It returns an
+// error wrapping geodata.ErrNotFound when there is no such layer.
+func (m *layerMemo) at(ctx context.Context, tx *sql.Tx, id string) (layerRow, int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if err := m.refresh(ctx, tx); err != nil {
-		return geodata.Layer{}, orb.Point{}, false, err
+		return layerRow{}, 0, err
 	}
 	for _, l := range m.layers {
 		if l.ID == id {
-			return l, m.spans[id], true, nil
+			l.Queryables = slices.Clone(l.Queryables)
+			return l, m.gen, nil
 		}
 	}
-	return geodata.Layer{}, orb.Point{}, false, nil
+	return layerRow{}, 0, geodata.NotFoundf("layer %q does not exist", id)
 }
 
 // refresh brings the memo to the generation tx sees. The caller holds mu.
@@ -72,11 +73,11 @@ func (m *layerMemo) refresh(ctx context.Context, tx *sql.Tx) error {
 	if m.valid && m.gen == gen {
 		return nil
 	}
-	layers, spans, err := queryLayers(ctx, tx)
+	layers, err := queryLayers(ctx, tx)
 	if err != nil {
 		return err
 	}
-	m.gen, m.valid, m.layers, m.spans = gen, true, layers, spans
+	m.gen, m.valid, m.layers = gen, true, layers
 	return nil
 }
 
@@ -86,10 +87,41 @@ func cloneLayers(layers []geodata.Layer) []geodata.Layer {
 	out := slices.Clone(layers)
 	for i := range out {
 		out[i].Queryables = slices.Clone(out[i].Queryables)
+		out[i].Properties = slices.Clone(out[i].Properties)
 		if t := out[i].Temporal; t != nil {
 			tc := *t
 			out[i].Temporal = &tc
 		}
 	}
 	return out
+}
+
+// countMemo remembers counts by key for one generation of the data.
+type countMemo struct {
+	mu  sync.Mutex
+	gen int64
+	m   map[string]int
+}
+
+func (c *countMemo) get(gen int64, key string) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return 0, false
+	}
+	n, ok := c.m[key]
+	return n, ok
+}
+
+func (c *countMemo) put(gen int64, key string, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.gen != gen {
+		c.gen, c.m = gen, map[string]int{}
+	}
+	// A memo of some thousand values is enough; past that, start over.
+	if len(c.m) > 10000 {
+		clear(c.m)
+	}
+	c.m[key] = n
 }

@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"cmp"
-	"context"
-	"fmt"
 	"slices"
 
 	"github.com/casmap/casmap/geodata"
@@ -84,32 +82,4 @@ func SortSpatially(features []geodata.Feature) {
 		sorted[i] = features[j]
 	}
 	copy(features, sorted)
-}
-
-// bulkPragmas set up the writer connection for bulk loads: temporary
-// files (statement journals) in memory, and a page cache of 64 MiB (given
-// in KiB, negative, as the pragma takes it).
-var bulkPragmas = []string{`PRAGMA temp_store = MEMORY`, `PRAGMA cache_size = -65536`}
-
-// ImportBatch is Import for bulk loads: it writes features in spatial
-// (Hilbert) order, so their rowids follow the map and a bbox query reads
-// few pages, and each call is one transaction. Load a large set as a
-// series of batches of some tens of thousands features, ideally already in
-// HilbertKey order across batches; memory then stays bounded by a batch.
-// features is reordered in place.
-func (db *DB) ImportBatch(ctx context.Context, layer string, features []geodata.Feature) error {
-	SortSpatially(features)
-	// Each upsert runs triggers, so SQLite keeps a statement journal of
-	// the pages it touches; on the default file temp store that journal
-	// costs several writes to disk per row. A batch also dirties more
-	// pages of the R*Tree and the indexes than the default 2 MB cache
-	// holds, and spilling them midway writes each many times. The writer
-	// is one connection, so these settings stay on it; 64 MB of cache
-	// bounds what they cost.
-	for _, pragma := range bulkPragmas {
-		if _, err := db.w.ExecContext(ctx, pragma); err != nil {
-			return fmt.Errorf("sqlite: import into %s: %w", layer, err)
-		}
-	}
-	return db.Import(ctx, layer, features)
 }

@@ -67,20 +67,20 @@ func TestHilbertKey(t *testing.T) {
 	}
 }
 
-// TestImportBatchStoresInSpatialOrder checks that rows come back, in
+// TestImportStoresInSpatialOrder checks that rows come back, in
 // storage order, sorted by their Hilbert key, whatever order they came in.
-func TestImportBatchStoresInSpatialOrder(t *testing.T) {
+func TestImportStoresInSpatialOrder(t *testing.T) {
 	db := seeded(t)
 	var fs []geodata.Feature
-	for i := range 50 {
+	for i := range spatialImportMin {
 		// A zig-zag over the region, far from Hilbert order.
 		p := orb.Point{52 + float64((i*37)%29), 29 + float64((i*11)%19)}
-		fs = append(fs, feature(fmt.Sprintf("b-%02d", i), p, map[string]any{"category": "attack"}))
+		fs = append(fs, feature(fmt.Sprintf("b-%04d", i), p, map[string]any{"category": "attack"}))
 	}
-	if err := db.ImportBatch(context.Background(), "railways", fs); err != nil {
-		t.Fatalf("ImportBatch: %v", err)
+	if err := db.Import(context.Background(), "railways", fs); err != nil {
+		t.Fatalf("Import: %v", err)
 	}
-	page, err := db.Features(context.Background(), geodata.Query{Layer: "railways", Limit: 100})
+	page, err := geodata.ReadPage(context.Background(), db, geodata.Query{Layer: "railways", Limit: spatialImportMin})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/casmap/casmap/geodata"
@@ -24,7 +23,7 @@ type queryer interface {
 // where and when, and the widest and tallest bounding box, which bound
 // how far from a bbox the centre of a feature in it can lie. The
 // aggregates are NULL for a layer with no features.
-const layerSelect = `SELECT l.id, l.title, l.description, l.geometry_kind, l.style,
+const layerSelect = `SELECT l.num, l.id, l.title, l.description, l.geometry_kind, l.style,
 	l.attribution, l.license, l.queryables, l.updated,
 	count(f.rid), min(f.minx), min(f.miny), max(f.maxx), max(f.maxy),
 	min(f.t_start), max(f.t_end), max(f.maxx - f.minx), max(f.maxy - f.miny)
@@ -57,54 +56,83 @@ func (db *DB) Layer(ctx context.Context, id string) (geodata.Layer, error) {
 	return geodata.Layer{}, geodata.NotFoundf("layer %q does not exist", id)
 }
 
-// queryLayers runs selectLayers. It returns the layers, and by layer id
-// the largest width and height of a feature's bounding box.
-func queryLayers(ctx context.Context, q queryer) ([]geodata.Layer, map[string]orb.Point, error) {
-	rows, err := q.QueryContext(ctx, selectLayers)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	var out []geodata.Layer
-	spans := map[string]orb.Point{}
-	for rows.Next() {
-		l, span, err := scanLayer(rows)
-		if err != nil {
-			return nil, nil, err
-		}
-		out = append(out, l)
-		spans[l.ID] = span
-	}
-	return out, spans, rows.Err()
+// layerRow is a layer as the store knows it: what clients see, its
+// number in the R*Tree and feature_values, and its features' largest
+// bounding-box width and height.
+type layerRow struct {
+	geodata.Layer
+	num  int64
+	span orb.Point
 }
 
-// scanLayer reads one row of layerSelect: the layer and its features'
-// largest bounding-box width and height.
-func scanLayer(s interface{ Scan(...any) error }) (geodata.Layer, orb.Point, error) {
+const selectProperties = `SELECT l.id, p.name FROM layer_properties AS p JOIN layers AS l ON l.num = p.layer_num ORDER BY l.id, p.name`
+
+// queryLayers runs selectLayers, and adds each layer's property names.
+func queryLayers(ctx context.Context, q queryer) ([]layerRow, error) {
+	rows, err := q.QueryContext(ctx, selectLayers)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []layerRow
+	byID := map[string]*geodata.Layer{}
+	for rows.Next() {
+		l, err := scanLayer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		byID[out[i].ID] = &out[i].Layer
+	}
+	props, err := q.QueryContext(ctx, selectProperties)
+	if err != nil {
+		return nil, err
+	}
+	defer props.Close()
+	for props.Next() {
+		var id, name string
+		if err := props.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		if l := byID[id]; l != nil {
+			l.Properties = append(l.Properties, name)
+		}
+	}
+	return out, props.Err()
+}
+
+// scanLayer reads one row of layerSelect.
+func scanLayer(s interface{ Scan(...any) error }) (layerRow, error) {
 	var (
+		num                    int64
 		l                      geodata.Layer
 		style, queryables, upd string
 		minx, miny, maxx, maxy sql.NullFloat64
 		start, end             sql.NullInt64
 		spanX, spanY           sql.NullFloat64
 	)
-	if err := s.Scan(&l.ID, &l.Title, &l.Description, &l.GeometryKind, &style,
+	if err := s.Scan(&num, &l.ID, &l.Title, &l.Description, &l.GeometryKind, &style,
 		&l.Attribution, &l.License, &queryables, &upd,
 		&l.Count, &minx, &miny, &maxx, &maxy, &start, &end, &spanX, &spanY); err != nil {
-		return geodata.Layer{}, orb.Point{}, err
+		return layerRow{}, err
 	}
 	if err := json.Unmarshal([]byte(style), &l.Style); err != nil {
-		return geodata.Layer{}, orb.Point{}, fmt.Errorf("layer %s style: %w", l.ID, err)
+		return layerRow{}, fmt.Errorf("layer %s style: %w", l.ID, err)
 	}
 	if err := json.Unmarshal([]byte(queryables), &l.Queryables); err != nil {
-		return geodata.Layer{}, orb.Point{}, fmt.Errorf("layer %s queryables: %w", l.ID, err)
+		return layerRow{}, fmt.Errorf("layer %s queryables: %w", l.ID, err)
 	}
 	if len(l.Queryables) == 0 {
 		l.Queryables = nil
 	}
 	t, err := time.Parse(time.RFC3339, upd)
 	if err != nil {
-		return geodata.Layer{}, orb.Point{}, fmt.Errorf("layer %s updated: %w", l.ID, err)
+		return layerRow{}, fmt.Errorf("layer %s updated: %w", l.ID, err)
 	}
 	l.Updated = t
 	if minx.Valid {
@@ -119,72 +147,7 @@ func scanLayer(s interface{ Scan(...any) error }) (geodata.Layer, orb.Point, err
 			End:   time.Unix(end.Int64, 0).UTC(),
 		}
 	}
-	return l, orb.Point{spanX.Float64, spanY.Float64}, nil
-}
-
-const (
-	countFeatures  = `SELECT count(*) FROM features AS f WHERE `
-	selectFeatures = `SELECT f.id, f.properties, f.geometry FROM features AS f WHERE `
-	pageFeatures   = ` ORDER BY f.rid LIMIT ? OFFSET ?`
-)
-
-// Features returns one page of the features of q.Layer that match q, in
-// the order they were added, and how many match in all. A bbox matches
-// features whose bounding box intersects it; a time interval matches dated
-// features whose span overlaps it. It returns an error wrapping
-// geodata.ErrNotFound when the layer does not exist and one wrapping
-// geodata.ErrInvalid for a bad query.
-func (db *DB) Features(ctx context.Context, q geodata.Query) (geodata.Page, error) {
-	limit, offset, err := checkQuery(q)
-	if err != nil {
-		return geodata.Page{}, err
-	}
-	// One read transaction, so the count and the page see the same data.
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
-	}
-	defer tx.Rollback()
-	num, err := layerNum(ctx, tx, q.Layer)
-	if err != nil {
-		return geodata.Page{}, err
-	}
-	if q.Near != nil {
-		return nearPage(ctx, tx, q, num, limit, offset)
-	}
-	w := buildWhere(q, num)
-	features, err := queryPage(ctx, tx, w, limit, offset)
-	if err != nil {
-		return geodata.Page{}, fmt.Errorf("sqlite: query %s: %w", q.Layer, err)
-	}
-	page := geodata.Page{Features: features, Matched: offset + len(features)}
-	// A short page that is not past the end already tells how many match;
-	// only otherwise does it take a second pass to count them.
-	if len(features) == limit || (len(features) == 0 && offset > 0) {
-		if err := tx.QueryRowContext(ctx, countFeatures+w.sql(), w.args...).Scan(&page.Matched); err != nil {
-			return geodata.Page{}, fmt.Errorf("sqlite: count %s: %w", q.Layer, err)
-		}
-	}
-	return page, nil
-}
-
-// queryPage returns the features matching w from offset on, limit at most.
-func queryPage(ctx context.Context, tx *sql.Tx, w *where, limit, offset int) ([]geodata.Feature, error) {
-	args := append(slices.Clip(w.args), limit, offset)
-	rows, err := tx.QueryContext(ctx, selectFeatures+w.sql()+pageFeatures, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []geodata.Feature{}
-	for rows.Next() {
-		f, err := scanFeature(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return layerRow{Layer: l, num: num, span: orb.Point{spanX.Float64, spanY.Float64}}, nil
 }
 
 const selectFeature = `SELECT f.id, f.properties, f.geometry FROM features AS f WHERE f.layer = ? AND f.id = ?`

@@ -53,7 +53,7 @@ func TestFeaturesBBox(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page, err := db.Features(ctx, geodata.Query{Layer: tc.layer, BBox: tc.bbox})
+			page, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: tc.layer, BBox: tc.bbox})
 			if err != nil {
 				t.Fatalf("Features: %v", err)
 			}
@@ -102,7 +102,7 @@ func TestFeaturesDatetime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			page, err := db.Features(ctx, geodata.Query{Layer: "incidents", Interval: &iv})
+			page, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: "incidents", Interval: &iv})
 			if err != nil {
 				t.Fatalf("Features: %v", err)
 			}
@@ -116,7 +116,7 @@ func TestFeaturesDatetime(t *testing.T) {
 	}
 	// A zero interval (no constraint on either side) still only matches
 	// dated features.
-	page, err := db.Features(ctx, geodata.Query{Layer: "incidents", Interval: &geodata.Interval{}})
+	page, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: "incidents", Interval: &geodata.Interval{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,27 +130,26 @@ func TestFeaturesProps(t *testing.T) {
 	db := seeded(t)
 	tests := []struct {
 		name  string
-		props map[string]string
+		props map[string][]string
 		want  []string
 	}{
-		{"string", map[string]string{"category": "attack"}, []string{"kabul-2022-09-05"}},
-		{"shared value", map[string]string{"actor": "ISKP"}, []string{"kabul-2022-09-05", "dushanbe-2023-01"}},
-		{"two filters", map[string]string{"actor": "ISKP", "category": "plot"}, []string{"dushanbe-2023-01"}},
-		{"conflicting filters", map[string]string{"actor": "ISKP", "category": "crackdown"}, []string{}},
-		{"case matters", map[string]string{"category": "Attack"}, []string{}},
-		{"number", map[string]string{"fatalities": "6"}, []string{"kabul-2022-09-05"}},
-		{"number written otherwise", map[string]string{"fatalities": "6.0"}, []string{"kabul-2022-09-05"}},
-		{"number stored as string", map[string]string{"fatalities": "21"}, []string{"khorog-2022-05"}},
-		{"null never matches", map[string]string{"fatalities": "null"}, []string{}},
-		{"list member", map[string]string{"claimed_by": "ISKP"}, []string{"kabul-2022-09-05"}},
-		{"boolean true", map[string]string{"confirmed": "true"}, []string{"kabul-2022-09-05"}},
-		{"boolean false", map[string]string{"confirmed": "false"}, []string{"dushanbe-2023-01"}},
-		{"missing property", map[string]string{"nosuch": "x"}, []string{}},
-		{"quote in value", map[string]string{"actor": `ISKP' OR '1'='1`}, []string{}},
+		{"string", map[string][]string{"category": {"attack"}}, []string{"kabul-2022-09-05"}},
+		{"shared value", map[string][]string{"actor": {"ISKP"}}, []string{"kabul-2022-09-05", "dushanbe-2023-01"}},
+		{"two filters", map[string][]string{"actor": {"ISKP"}, "category": {"plot"}}, []string{"dushanbe-2023-01"}},
+		{"conflicting filters", map[string][]string{"actor": {"ISKP"}, "category": {"crackdown"}}, []string{}},
+		{"case matters", map[string][]string{"category": {"Attack"}}, []string{}},
+		{"number", map[string][]string{"fatalities": {"6"}}, []string{"kabul-2022-09-05"}},
+		{"number written otherwise", map[string][]string{"fatalities": {"6.0"}}, []string{"kabul-2022-09-05"}},
+		{"number stored as string", map[string][]string{"fatalities": {"21"}}, []string{"khorog-2022-05"}},
+		{"null never matches", map[string][]string{"fatalities": {"null"}}, []string{}},
+		{"list member", map[string][]string{"claimed_by": {"ISKP"}}, []string{"kabul-2022-09-05"}},
+		{"boolean true", map[string][]string{"confirmed": {"true"}}, []string{"kabul-2022-09-05"}},
+		{"boolean false", map[string][]string{"confirmed": {"false"}}, []string{"dushanbe-2023-01"}},
+		{"quote in value", map[string][]string{"actor": {`ISKP' OR '1'='1`}}, []string{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page, err := db.Features(ctx, geodata.Query{Layer: "incidents", Props: tc.props})
+			page, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: "incidents", Props: tc.props})
 			if err != nil {
 				t.Fatalf("Features: %v", err)
 			}
@@ -168,26 +167,30 @@ func TestFeaturesInvalidQuery(t *testing.T) {
 		name string
 		q    geodata.Query
 	}{
-		{"property with a dot", geodata.Query{Layer: "incidents", Props: map[string]string{"a.b": "x"}}},
-		{"property with a quote", geodata.Query{Layer: "incidents", Props: map[string]string{"a') OR 1=1 --": "x"}}},
-		{"property in capitals", geodata.Query{Layer: "incidents", Props: map[string]string{"Category": "x"}}},
-		{"property starting with a digit", geodata.Query{Layer: "incidents", Props: map[string]string{"1st": "x"}}},
-		{"property too long", geodata.Query{Layer: "incidents", Props: map[string]string{strings.Repeat("a", 42): "x"}}},
-		{"empty property", geodata.Query{Layer: "incidents", Props: map[string]string{"": "x"}}},
+		{"property with a dot", geodata.Query{Layer: "incidents", Props: map[string][]string{"a.b": {"x"}}}},
+		{"property with a quote", geodata.Query{Layer: "incidents", Props: map[string][]string{"a') OR 1=1 --": {"x"}}}},
+		{"property in capitals", geodata.Query{Layer: "incidents", Props: map[string][]string{"Category": {"x"}}}},
+		{"property starting with a digit", geodata.Query{Layer: "incidents", Props: map[string][]string{"1st": {"x"}}}},
+		{"property too long", geodata.Query{Layer: "incidents", Props: map[string][]string{strings.Repeat("a", 42): {"x"}}}},
+		{"empty property", geodata.Query{Layer: "incidents", Props: map[string][]string{"": {"x"}}}},
 		{"negative limit", geodata.Query{Layer: "incidents", Limit: -1}},
 		{"limit too high", geodata.Query{Layer: "incidents", Limit: geodata.MaxLimit + 1}},
 		{"negative offset", geodata.Query{Layer: "incidents", Offset: -1}},
+		{"offset too deep", geodata.Query{Layer: "incidents", Offset: geodata.MaxOffset + 1}},
+		{"cursor from elsewhere", geodata.Query{Layer: "incidents", After: "bm90LWEtY3Vyc29y"}},
+		{"no values", geodata.Query{Layer: "incidents", Props: map[string][]string{"category": {}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := db.Features(ctx, tc.q)
+			_, err := geodata.ReadPage(ctx, db, tc.q)
 			if !errors.Is(err, geodata.ErrInvalid) {
 				t.Errorf("Features(%+v) error = %v, want one wrapping ErrInvalid", tc.q, err)
 			}
 		})
 	}
-	if _, err := db.Features(ctx, geodata.Query{Layer: "incidents", Props: map[string]string{strings.Repeat("a", 41): "x"}}); err != nil {
-		t.Errorf("41-character property name: %v, want it accepted", err)
+	_, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: "incidents", Props: map[string][]string{"nosuch": {"x"}}})
+	if !errors.Is(err, geodata.ErrInvalid) || !strings.Contains(err.Error(), "category, actor") {
+		t.Errorf("filter on a property that is not a queryable: error = %v, want ErrInvalid naming the queryables", err)
 	}
 }
 
@@ -224,13 +227,13 @@ func TestFeaturesPaging(t *testing.T) {
 		{"offset at end", geodata.Query{Limit: 10, Offset: 250}, []string{}, 250},
 		{"offset past end", geodata.Query{Limit: 10, Offset: 1000}, []string{}, 250},
 		{"everything", geodata.Query{Limit: geodata.MaxLimit}, all, 250},
-		{"filtered page", geodata.Query{Limit: 5, Offset: 5, Props: map[string]string{"parity": "0"}}, even(10, 20), 125},
-		{"filtered and boxed", geodata.Query{Limit: 3, Offset: 1, Props: map[string]string{"parity": "0"}, BBox: bound(64, 29, 66, 31)}, even(102, 108), 26}, // x = 64..66 holds p100..p150,
+		{"filtered page", geodata.Query{Limit: 5, Offset: 5, Props: map[string][]string{"parity": {"0"}}}, even(10, 20), 125},
+		{"filtered and boxed", geodata.Query{Limit: 3, Offset: 1, Props: map[string][]string{"parity": {"0"}}, BBox: bound(64, 29, 66, 31)}, even(102, 108), 26}, // x = 64..66 holds p100..p150,
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.q.Layer = "railways"
-			page, err := db.Features(ctx, tc.q)
+			page, err := geodata.ReadPage(ctx, db, tc.q)
 			if err != nil {
 				t.Fatalf("Features: %v", err)
 			}
@@ -256,7 +259,7 @@ func TestNotFound(t *testing.T) {
 		{"Feature in missing layer", func() error { _, err := db.Feature(ctx, "nosuch", "AFG"); return err }, `layer "nosuch" does not exist`},
 		{"missing Feature", func() error { _, err := db.Feature(ctx, "borders", "XXX"); return err }, `feature "XXX" not found in layer "borders"`},
 		{"feature of another layer", func() error { _, err := db.Feature(ctx, "incidents", "AFG"); return err }, `feature "AFG" not found in layer "incidents"`},
-		{"Features of missing layer", func() error { _, err := db.Features(ctx, geodata.Query{Layer: "nosuch"}); return err }, `layer "nosuch" does not exist`},
+		{"Features of missing layer", func() error { _, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: "nosuch"}); return err }, `layer "nosuch" does not exist`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -357,7 +360,7 @@ func TestConcurrentReadsDuringWrites(t *testing.T) {
 			return
 		default:
 		}
-		page, err := db.Features(ctx, geodata.Query{Layer: "incidents"})
+		page, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: "incidents"})
 		if err != nil {
 			t.Fatalf("Features during writes: %v", err)
 		}

@@ -98,7 +98,7 @@ func copyLayersOut(ctx context.Context, tx *sql.Tx, sink geodata.Sink) error {
 // sends its sink (layers first, then features): all of it or, if fill or a
 // write fails, nothing. A database that holds layers already is refused.
 func (db *DB) CopyIn(ctx context.Context, fill func(geodata.Sink) error) error {
-	for _, pragma := range bulkPragmas {
+	for _, pragma := range importPragmas {
 		if _, err := db.w.ExecContext(ctx, pragma); err != nil {
 			return fmt.Errorf("sqlite: copy in: %w", err)
 		}

@@ -76,9 +76,14 @@ func (db *DB) Version(ctx context.Context) (geodata.Version, error) {
 
 // readVersion reads the version by SQL.
 func (db *DB) readVersion(ctx context.Context) (geodata.Version, error) {
+	return versionIn(ctx, db.r)
+}
+
+// versionIn reads the version as q (a pool or a transaction) sees it.
+func versionIn(ctx context.Context, q queryer) (geodata.Version, error) {
 	var id string
 	var gen int64
-	if err := db.r.QueryRowContext(ctx, selectVersion).Scan(&id, &gen); err != nil {
+	if err := q.QueryRowContext(ctx, selectVersion).Scan(&id, &gen); err != nil {
 		return "", fmt.Errorf("sqlite: read version: %w", err)
 	}
 	return geodata.Version(fmt.Sprintf("%s-%d", id, gen)), nil

@@ -145,7 +145,7 @@ func TestImportUpserts(t *testing.T) {
 		t.Errorf("Feature after re-import = %+v, want %+v", got, moved)
 	}
 	// The old box must be gone from the index and the new one there.
-	page, err := db.Features(ctx, geodata.Query{Layer: "incidents", BBox: &orb.Bound{Min: orb.Point{69.19, 34.49}, Max: orb.Point{69.21, 34.51}}})
+	page, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: "incidents", BBox: &orb.Bound{Min: orb.Point{69.19, 34.49}, Max: orb.Point{69.21, 34.51}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestVersionChangesOnlyOnWrites(t *testing.T) {
 	}{
 		{"Seed on empty", func() error { _, err := db.Seed(ctx, testData(), false); return err }, true},
 		{"Layers", func() error { _, err := db.Layers(ctx); return err }, false},
-		{"Features", func() error { _, err := db.Features(ctx, geodata.Query{Layer: "incidents"}); return err }, false},
+		{"Features", func() error { _, err := geodata.ReadPage(ctx, db, geodata.Query{Layer: "incidents"}); return err }, false},
 		{"Feature", func() error { _, err := db.Feature(ctx, "borders", "AFG"); return err }, false},
 		{"Seed not forced", func() error { _, err := db.Seed(ctx, testData(), false); return err }, false},
 		{"Import", func() error { return db.Import(ctx, "incidents", imp) }, true},

@@ -24,13 +24,21 @@ func testCancelled(t *testing.T, open Opener) {
 		name string
 		do   func() error
 	}{
-		{"Features", func() error { _, err := s.Features(ctx, geodata.Query{Layer: "incidents"}); return err }},
+		{"Features", func() error { _, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents"}); return err }},
+		{"Stats", func() error { _, err := s.Stats(ctx, geodata.Query{Layer: "incidents"}); return err }},
+		{"Export", func() error {
+			return s.Export(ctx, "incidents", func(geodata.Version) error { return nil }, func(geodata.Feature) error { return nil })
+		}},
 		{"Features near", func() error {
-			_, err := s.Features(ctx, geodata.Query{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 100, Geometry: orb.Point{66, 33}}})
+			_, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 100}})
 			return err
 		}},
 		{"Feature", func() error { _, err := s.Feature(ctx, "incidents", "herat-undated"); return err }},
 		{"Clusters", func() error { _, err := s.Clusters(ctx, geodata.Query{Layer: "incidents"}, 1); return err }},
+		{"ImportStream", func() error {
+			_, err := s.ImportStream(ctx, "incidents", geodata.Each([]geodata.Feature{f}))
+			return err
+		}},
 		{"Import", func() error { return s.Import(ctx, "incidents", []geodata.Feature{f}) }},
 		{"Delete", func() error { return s.Delete(ctx, "incidents", "herat-undated") }},
 		{"Seed", func() error { _, err := s.Seed(ctx, TestData(), true); return err }},

@@ -52,8 +52,8 @@ func testCopy(t *testing.T, open Opener) {
 		t.Errorf("seed versions of the copy = %v, want those of the original", sv)
 	}
 	for _, l := range want {
-		a, _ := from.Features(ctx, geodata.Query{Layer: l.ID, Limit: geodata.MaxLimit})
-		b, err := to.Features(ctx, geodata.Query{Layer: l.ID, Limit: geodata.MaxLimit})
+		a, _ := geodata.ReadPage(ctx, from, geodata.Query{Layer: l.ID, Limit: geodata.MaxLimit})
+		b, err := geodata.ReadPage(ctx, to, geodata.Query{Layer: l.ID, Limit: geodata.MaxLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +90,7 @@ func testCopyAllOrNothing(t *testing.T, open Opener) {
 				return err
 			}
 		}
-		page, _ := from.Features(ctx, geodata.Query{Layer: "incidents"})
+		page, _ := geodata.ReadPage(ctx, from, geodata.Query{Layer: "incidents"})
 		for _, f := range page.Features {
 			if err := sink.CopyFeature(ctx, "incidents", f, geodata.OriginSeed); err != nil {
 				return err

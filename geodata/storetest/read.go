@@ -79,7 +79,7 @@ func testNotFound(t *testing.T, open Opener) {
 		{"Feature in missing layer", func() error { _, err := s.Feature(ctx, "nosuch", "AFG"); return err }, `layer "nosuch" does not exist`},
 		{"missing Feature", func() error { _, err := s.Feature(ctx, "borders", "XXX"); return err }, `feature "XXX" not found in layer "borders"`},
 		{"feature of another layer", func() error { _, err := s.Feature(ctx, "incidents", "AFG"); return err }, `feature "AFG" not found in layer "incidents"`},
-		{"Features of missing layer", func() error { _, err := s.Features(ctx, geodata.Query{Layer: "nosuch"}); return err }, `layer "nosuch" does not exist`},
+		{"Features of missing layer", func() error { _, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "nosuch"}); return err }, `layer "nosuch" does not exist`},
 		{"Clusters of missing layer", func() error { _, err := s.Clusters(ctx, geodata.Query{Layer: "nosuch"}, 1); return err }, `layer "nosuch" does not exist`},
 	}
 	for _, tc := range tests {
@@ -166,7 +166,7 @@ func testFeaturesBBox(t *testing.T, open Opener) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page, err := s.Features(ctx, geodata.Query{Layer: tc.layer, BBox: tc.bbox})
+			page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: tc.layer, BBox: tc.bbox})
 			if err != nil {
 				t.Fatalf("Features: %v", err)
 			}
@@ -207,7 +207,7 @@ func testFeaturesDatetime(t *testing.T, open Opener) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			page, err := s.Features(ctx, geodata.Query{Layer: "incidents", Interval: &iv})
+			page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Interval: &iv})
 			if err != nil {
 				t.Fatalf("Features: %v", err)
 			}
@@ -220,7 +220,7 @@ func testFeaturesDatetime(t *testing.T, open Opener) {
 	}
 	// A zero interval (no constraint on either side) still only matches
 	// dated features.
-	page, err := s.Features(ctx, geodata.Query{Layer: "incidents", Interval: &geodata.Interval{}})
+	page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Interval: &geodata.Interval{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,28 +234,29 @@ func testFeaturesProps(t *testing.T, open Opener) {
 	s := seeded(t, open)
 	tests := []struct {
 		name  string
-		props map[string]string
+		props map[string][]string
 		want  []string
 	}{
-		{"string", map[string]string{"category": "attack"}, []string{"kabul-2022-09-05"}},
-		{"shared value", map[string]string{"actor": "ISKP"}, []string{"kabul-2022-09-05", "dushanbe-2023-01"}},
-		{"two filters", map[string]string{"actor": "ISKP", "category": "plot"}, []string{"dushanbe-2023-01"}},
-		{"conflicting filters", map[string]string{"actor": "ISKP", "category": "crackdown"}, []string{}},
-		{"case matters", map[string]string{"category": "Attack"}, []string{}},
-		{"number", map[string]string{"fatalities": "6"}, []string{"kabul-2022-09-05"}},
-		{"number written otherwise", map[string]string{"fatalities": "6.0"}, []string{"kabul-2022-09-05"}},
-		{"number stored as string", map[string]string{"fatalities": "21"}, []string{"khorog-2022-05"}},
-		{"string is not a number", map[string]string{"fatalities": "21.0"}, []string{}},
-		{"null never matches", map[string]string{"fatalities": "null"}, []string{}},
-		{"list member", map[string]string{"claimed_by": "ISKP"}, []string{"kabul-2022-09-05"}},
-		{"boolean true", map[string]string{"confirmed": "true"}, []string{"kabul-2022-09-05"}},
-		{"boolean false", map[string]string{"confirmed": "false"}, []string{"dushanbe-2023-01"}},
-		{"missing property", map[string]string{"nosuch": "x"}, []string{}},
-		{"quote in value", map[string]string{"actor": `ISKP' OR '1'='1`}, []string{}},
+		{"string", map[string][]string{"category": {"attack"}}, []string{"kabul-2022-09-05"}},
+		{"shared value", map[string][]string{"actor": {"ISKP"}}, []string{"kabul-2022-09-05", "dushanbe-2023-01"}},
+		{"two filters", map[string][]string{"actor": {"ISKP"}, "category": {"plot"}}, []string{"dushanbe-2023-01"}},
+		{"conflicting filters", map[string][]string{"actor": {"ISKP"}, "category": {"crackdown"}}, []string{}},
+		{"case matters", map[string][]string{"category": {"Attack"}}, []string{}},
+		{"number", map[string][]string{"fatalities": {"6"}}, []string{"kabul-2022-09-05"}},
+		{"number written otherwise", map[string][]string{"fatalities": {"6.0"}}, []string{"kabul-2022-09-05"}},
+		{"number stored as string", map[string][]string{"fatalities": {"21"}}, []string{"khorog-2022-05"}},
+		{"string is not a number", map[string][]string{"fatalities": {"21.0"}}, []string{}},
+		{"null never matches", map[string][]string{"fatalities": {"null"}}, []string{}},
+		{"list member", map[string][]string{"claimed_by": {"ISKP"}}, []string{"kabul-2022-09-05"}},
+		{"boolean true", map[string][]string{"confirmed": {"true"}}, []string{"kabul-2022-09-05"}},
+		{"boolean false", map[string][]string{"confirmed": {"false"}}, []string{"dushanbe-2023-01"}},
+		{"either value", map[string][]string{"category": {"plot", "attack"}}, []string{"kabul-2022-09-05", "dushanbe-2023-01"}},
+		{"either value, one matching", map[string][]string{"category": {"attack", "nosuch"}}, []string{"kabul-2022-09-05"}},
+		{"quote in value", map[string][]string{"actor": {`ISKP' OR '1'='1`}}, []string{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page, err := s.Features(ctx, geodata.Query{Layer: "incidents", Props: tc.props})
+			page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Props: tc.props})
 			if err != nil {
 				t.Fatalf("Features: %v", err)
 			}
@@ -276,26 +277,30 @@ func testFeaturesInvalidQuery(t *testing.T, open Opener) {
 		name string
 		q    geodata.Query
 	}{
-		{"property with a dot", geodata.Query{Layer: "incidents", Props: map[string]string{"a.b": "x"}}},
-		{"property with a quote", geodata.Query{Layer: "incidents", Props: map[string]string{"a') OR 1=1 --": "x"}}},
-		{"property in capitals", geodata.Query{Layer: "incidents", Props: map[string]string{"Category": "x"}}},
-		{"property starting with a digit", geodata.Query{Layer: "incidents", Props: map[string]string{"1st": "x"}}},
-		{"property too long", geodata.Query{Layer: "incidents", Props: map[string]string{strings.Repeat("a", 42): "x"}}},
-		{"empty property", geodata.Query{Layer: "incidents", Props: map[string]string{"": "x"}}},
+		{"property with a dot", geodata.Query{Layer: "incidents", Props: map[string][]string{"a.b": {"x"}}}},
+		{"property with a quote", geodata.Query{Layer: "incidents", Props: map[string][]string{"a') OR 1=1 --": {"x"}}}},
+		{"property in capitals", geodata.Query{Layer: "incidents", Props: map[string][]string{"Category": {"x"}}}},
+		{"property starting with a digit", geodata.Query{Layer: "incidents", Props: map[string][]string{"1st": {"x"}}}},
+		{"property too long", geodata.Query{Layer: "incidents", Props: map[string][]string{strings.Repeat("a", 42): {"x"}}}},
+		{"empty property", geodata.Query{Layer: "incidents", Props: map[string][]string{"": {"x"}}}},
 		{"negative limit", geodata.Query{Layer: "incidents", Limit: -1}},
 		{"limit too high", geodata.Query{Layer: "incidents", Limit: geodata.MaxLimit + 1}},
 		{"negative offset", geodata.Query{Layer: "incidents", Offset: -1}},
+		{"offset too deep", geodata.Query{Layer: "incidents", Offset: geodata.MaxOffset + 1}},
+		{"cursor from elsewhere", geodata.Query{Layer: "incidents", After: "bm90LWEtY3Vyc29y"}},
+		{"no values", geodata.Query{Layer: "incidents", Props: map[string][]string{"category": {}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.Features(ctx, tc.q)
+			_, err := geodata.ReadPage(ctx, s, tc.q)
 			if !errors.Is(err, geodata.ErrInvalid) {
 				t.Errorf("Features(%+v) error = %v, want one wrapping ErrInvalid", tc.q, err)
 			}
 		})
 	}
-	if _, err := s.Features(ctx, geodata.Query{Layer: "incidents", Props: map[string]string{strings.Repeat("a", 41): "x"}}); err != nil {
-		t.Errorf("41-character property name: %v, want it accepted", err)
+	_, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Props: map[string][]string{"nosuch": {"x"}}})
+	if !errors.Is(err, geodata.ErrInvalid) || !strings.Contains(err.Error(), "category, actor") {
+		t.Errorf("filter on a property that is not a queryable: error = %v, want ErrInvalid naming the queryables", err)
 	}
 }
 
@@ -332,14 +337,14 @@ func testFeaturesPaging(t *testing.T, open Opener) {
 		{"offset at end", geodata.Query{Limit: 10, Offset: 250}, []string{}, 250},
 		{"offset past end", geodata.Query{Limit: 10, Offset: 1000}, []string{}, 250},
 		{"everything", geodata.Query{Limit: geodata.MaxLimit}, all, 250},
-		{"filtered page", geodata.Query{Limit: 5, Offset: 5, Props: map[string]string{"parity": "0"}}, even(10, 20), 125},
+		{"filtered page", geodata.Query{Limit: 5, Offset: 5, Props: map[string][]string{"parity": {"0"}}}, even(10, 20), 125},
 		// x = 64..66 holds p100..p150.
-		{"filtered and boxed", geodata.Query{Limit: 3, Offset: 1, Props: map[string]string{"parity": "0"}, BBox: bound(64, 29, 66, 31)}, even(102, 108), 26},
+		{"filtered and boxed", geodata.Query{Limit: 3, Offset: 1, Props: map[string][]string{"parity": {"0"}}, BBox: bound(64, 29, 66, 31)}, even(102, 108), 26},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.q.Layer = "railways"
-			page, err := s.Features(ctx, tc.q)
+			page, err := geodata.ReadPage(ctx, s, tc.q)
 			if err != nil {
 				t.Fatalf("Features: %v", err)
 			}
@@ -358,10 +363,6 @@ func testFeaturesPaging(t *testing.T, open Opener) {
 func testNear(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := seeded(t, open)
-	tapi, err := s.Feature(ctx, "tapi", "tapi-af")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Herat-undated lies on the line; Kabul is 455 km from it, Dushanbe
 	// 683 km, Khorog 829 km.
 	tests := []struct {
@@ -384,8 +385,8 @@ func testNear(t *testing.T, open Opener) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			q := geodata.Query{Layer: "incidents", BBox: tc.bbox, Limit: tc.limit, Offset: tc.offset,
-				Near: &geodata.Near{Layer: "tapi", Km: tc.km, Geometry: tapi.Geometry}}
-			page, err := s.Features(ctx, q)
+				Near: &geodata.Near{Layer: "tapi", Km: tc.km}}
+			page, err := geodata.ReadPage(ctx, s, q)
 			if err != nil {
 				t.Fatalf("Features near: %v", err)
 			}
@@ -397,8 +398,14 @@ func testNear(t *testing.T, open Opener) {
 			}
 		})
 	}
-	_, err = s.Features(ctx, geodata.Query{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 5}})
-	if !errors.Is(err, geodata.ErrInvalid) {
-		t.Errorf("near without a resolved geometry: error = %v, want ErrInvalid", err)
+	if page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", ID: "tapi-af", Km: 1}}); err != nil ||
+		!slices.Equal(ids(page.Features), []string{"herat-undated"}) {
+		t.Errorf("near one feature: %v, %v; want herat-undated", ids(page.Features), err)
+	}
+	for _, near := range []geodata.Near{{Layer: "nosuch", Km: 5}, {Layer: "tapi", ID: "nosuch", Km: 5}, {Layer: "tapi", Km: 0}, {Layer: "tapi", Km: geodata.MaxNearKm + 1}} {
+		_, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Near: &near})
+		if !errors.Is(err, geodata.ErrInvalid) {
+			t.Errorf("near %+v: error = %v, want ErrInvalid", near, err)
+		}
 	}
 }

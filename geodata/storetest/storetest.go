@@ -11,6 +11,7 @@ package storetest
 
 import (
 	"context"
+	"iter"
 	"slices"
 	"testing"
 
@@ -23,17 +24,19 @@ import (
 type Store interface {
 	Layers(ctx context.Context) ([]geodata.Layer, error)
 	Layer(ctx context.Context, id string) (geodata.Layer, error)
-	Features(ctx context.Context, q geodata.Query) (geodata.Page, error)
+	Features(ctx context.Context, q geodata.Query, yield func(geodata.Feature) error) (geodata.PageInfo, error)
 	Feature(ctx context.Context, layer, id string) (geodata.Feature, error)
 	Version(ctx context.Context) (geodata.Version, error)
-	Clusters(ctx context.Context, q geodata.Query, cellDeg float64) ([]geodata.Cluster, error)
+	Clusters(ctx context.Context, q geodata.Query, zoom int) ([]geodata.Cluster, error)
+	Stats(ctx context.Context, q geodata.Query) (geodata.Stats, error)
 
 	HasLayers(ctx context.Context) (bool, error)
 	Seed(ctx context.Context, data []geodata.LayerData, force bool) (bool, error)
 	SeedVersions(ctx context.Context) (map[string]string, error)
 	SeedLayers(ctx context.Context, data []geodata.LayerData, force bool) ([]string, error)
 	Import(ctx context.Context, layer string, features []geodata.Feature) error
-	ImportBatch(ctx context.Context, layer string, features []geodata.Feature) error
+	ImportStream(ctx context.Context, layer string, features iter.Seq2[geodata.Feature, error]) (int, error)
+	Export(ctx context.Context, layer string, begin func(geodata.Version) error, yield func(geodata.Feature) error) error
 	Delete(ctx context.Context, layer, id string) error
 	CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, error)
 	CopyIn(ctx context.Context, fill func(geodata.Sink) error) error
@@ -68,7 +71,10 @@ func Run(t *testing.T, open Opener) {
 		{"HasLayers", testHasLayers},
 		{"ImportAllOrNothing", testImportAllOrNothing},
 		{"ImportUpserts", testImportUpserts},
-		{"ImportBatch", testImportBatch},
+		{"ImportStream", testImportStream},
+		{"Export", testExport},
+		{"Stats", testStats},
+		{"Cursors", testCursors},
 		{"Delete", testDelete},
 		{"Copy", testCopy},
 		{"CopyAllOrNothing", testCopyAllOrNothing},
@@ -137,10 +143,13 @@ func TestData() []geodata.LayerData {
 			},
 		},
 		{
-			Layer: geodata.Layer{ID: "railways", Title: "Railways", GeometryKind: "LineString"},
+			// railways is the scratch layer of the tests: of no stated
+			// geometry kind, it takes any.
+			Layer: geodata.Layer{ID: "railways", Title: "Railways", Queryables: []string{"parity"}},
 		},
 		{
-			Layer: geodata.Layer{ID: "incidents", Title: "Incidents", GeometryKind: "Point", Queryables: []string{"category", "actor"}},
+			Layer: geodata.Layer{ID: "incidents", Title: "Incidents", GeometryKind: "Point",
+				Queryables: []string{"category", "actor", "claimed_by", "fatalities", "confirmed"}},
 			Features: []geodata.Feature{
 				feature("kabul-2022-09-05", orb.Point{69.17, 34.53}, map[string]any{
 					"date": "2022-09-05", "category": "attack", "actor": "ISKP", "claimed_by": []any{"ISKP"}, "fatalities": 6.0, "confirmed": true}),
@@ -166,7 +175,7 @@ func ids(fs []geodata.Feature) []string {
 // allIDs returns the ids of every feature of layer, sorted.
 func allIDs(t *testing.T, s Store, layer string) []string {
 	t.Helper()
-	page, err := s.Features(context.Background(), geodata.Query{Layer: layer, Limit: geodata.MaxLimit})
+	page, err := geodata.ReadPage(context.Background(), s, geodata.Query{Layer: layer, Limit: geodata.MaxLimit})
 	if err != nil {
 		t.Fatalf("Features(%s): %v", layer, err)
 	}

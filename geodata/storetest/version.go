@@ -21,7 +21,7 @@ func testVersionChangesOnlyOnWrites(t *testing.T, open Opener) {
 	}{
 		{"Seed on empty", func() error { _, err := s.Seed(ctx, TestData(), false); return err }, true},
 		{"Layers", func() error { _, err := s.Layers(ctx); return err }, false},
-		{"Features", func() error { _, err := s.Features(ctx, geodata.Query{Layer: "incidents"}); return err }, false},
+		{"Features", func() error { _, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents"}); return err }, false},
 		{"Feature", func() error { _, err := s.Feature(ctx, "borders", "AFG"); return err }, false},
 		{"Clusters", func() error { _, err := s.Clusters(ctx, geodata.Query{Layer: "incidents"}, 1); return err }, false},
 		{"Seed not forced", func() error { _, err := s.Seed(ctx, TestData(), false); return err }, false},
@@ -134,7 +134,7 @@ func testConcurrentReadsDuringWrites(t *testing.T, open Opener) {
 			return
 		default:
 		}
-		page, err := s.Features(ctx, geodata.Query{Layer: "incidents"})
+		page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents"})
 		if err != nil {
 			t.Fatalf("Features during writes: %v", err)
 		}

@@ -74,17 +74,19 @@ func testSeedForceKeepsImports(t *testing.T, open Opener) {
 	if l.Count != 5 {
 		t.Errorf("layer count after re-seed = %d, want 5", l.Count)
 	}
-	// Filters on the new queryable find the imported feature, and the old
-	// one still filters (as any property does).
+	// Filters on the new queryable find the imported feature; the one the
+	// layer no longer lists is refused.
+	if _, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Props: map[string][]string{"actor": {"GKNB"}}}); !errors.Is(err, geodata.ErrInvalid) {
+		t.Errorf("after re-seed, a filter on a property no longer queryable: %v, want ErrInvalid", err)
+	}
 	for _, tc := range []struct {
-		props map[string]string
+		props map[string][]string
 		want  []string
 	}{
-		{map[string]string{"note": "corrected"}, []string{"dushanbe-2023-01"}},
-		{map[string]string{"actor": "GKNB"}, []string{"khorog-2022-05"}},
-		{map[string]string{"category": "attack"}, []string{"user-1"}},
+		{map[string][]string{"note": {"corrected"}}, []string{"dushanbe-2023-01"}},
+		{map[string][]string{"category": {"attack"}}, []string{"user-1"}},
 	} {
-		page, err := s.Features(ctx, geodata.Query{Layer: "incidents", Props: tc.props})
+		page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Props: tc.props})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,14 +218,14 @@ func testImportUpserts(t *testing.T, open Opener) {
 	}
 	// The old box must be gone from the index and the new one there, and
 	// the old values from the filters.
-	page, err := s.Features(ctx, geodata.Query{Layer: "incidents", BBox: &orb.Bound{Min: orb.Point{69.19, 34.49}, Max: orb.Point{69.21, 34.51}}})
+	page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", BBox: &orb.Bound{Min: orb.Point{69.19, 34.49}, Max: orb.Point{69.21, 34.51}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := ids(page.Features), []string{moved.ID}; !slices.Equal(got, want) {
 		t.Errorf("bbox around new position = %v, want %v", got, want)
 	}
-	page, err = s.Features(ctx, geodata.Query{Layer: "incidents", Props: map[string]string{"actor": "ISKP"}})
+	page, err = geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Props: map[string][]string{"actor": {"ISKP"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +233,7 @@ func testImportUpserts(t *testing.T, open Opener) {
 		t.Errorf("actor=ISKP after re-import without an actor = %v, want %v", got, want)
 	}
 	iv, _ := geodata.ParseDatetime("2022-09-06")
-	page, err = s.Features(ctx, geodata.Query{Layer: "incidents", Interval: &iv})
+	page, err = geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Interval: &iv})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,27 +245,51 @@ func testImportUpserts(t *testing.T, open Opener) {
 	}
 }
 
-// testImportBatch checks the bulk path keeps the promises of Import: every
-// feature there once, findable by box.
-func testImportBatch(t *testing.T, open Opener) {
+// testImportStream checks the streaming path keeps the promises of
+// Import: every feature there once, findable by box, and a stream that
+// fails midway writes nothing.
+func testImportStream(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := seeded(t, open)
 	var fs []geodata.Feature
-	for i := range 500 {
-		fs = append(fs, feature(fmt.Sprintf("b%03d", i), orb.Point{60 + float64(i%25)/2, 30 + float64(i/25)/2}, map[string]any{"category": "attack"}))
+	for i := range 1500 {
+		fs = append(fs, feature(fmt.Sprintf("b%04d", i), orb.Point{60 + float64(i%25)/2, 30 + float64(i/25)/5}, map[string]any{"category": "attack"}))
 	}
-	if err := s.ImportBatch(ctx, "incidents", fs); err != nil {
-		t.Fatal(err)
+	v := version(t, s)
+	failing := func(yield func(geodata.Feature, error) bool) {
+		for i, f := range fs {
+			if i == 1000 {
+				yield(geodata.Feature{}, geodata.Invalidf("record %d is broken", i+1))
+				return
+			}
+			if !yield(f, nil) {
+				return
+			}
+		}
 	}
-	if got := len(allIDs(t, s, "incidents")); got != 504 {
-		t.Errorf("incidents after ImportBatch = %d, want 504", got)
+	if _, err := s.ImportStream(ctx, "incidents", failing); !errors.Is(err, geodata.ErrInvalid) {
+		t.Fatalf("ImportStream of a stream that fails: %v, want its error", err)
 	}
-	page, err := s.Features(ctx, geodata.Query{Layer: "incidents", BBox: bound(59.9, 29.9, 60.1, 30.1)})
+	if got := len(allIDs(t, s, "incidents")); got != 4 || version(t, s) != v {
+		t.Fatalf("after a failed stream: %d incidents, version changed %v; want 4 and no change", got, version(t, s) != v)
+	}
+	n, err := s.ImportStream(ctx, "incidents", geodata.Each(fs))
+	if err != nil || n != len(fs) {
+		t.Fatalf("ImportStream = %d, %v; want %d, nil", n, err, len(fs))
+	}
+	if got := len(allIDs(t, s, "incidents")); got != 1504 {
+		t.Errorf("incidents after ImportStream = %d, want 1504", got)
+	}
+	page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", BBox: bound(59.9, 29.9, 60.1, 30.1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(page.Features); !slices.Equal(got, []string{"b000"}) {
-		t.Errorf("bbox at the first point = %v, want [b000]", got)
+	if got := ids(page.Features); !slices.Equal(got, []string{"b0000"}) {
+		t.Errorf("bbox at the first point = %v, want [b0000]", got)
+	}
+	dup := append(slices.Clone(fs[:3]), fs[1])
+	if _, err := s.ImportStream(ctx, "incidents", geodata.Each(dup)); !errors.Is(err, geodata.ErrInvalid) || !strings.Contains(err.Error(), "feature 4") {
+		t.Errorf("ImportStream with an id twice: %v, want ErrInvalid naming feature 4", err)
 	}
 }
 
@@ -298,7 +324,7 @@ func testDelete(t *testing.T, open Opener) {
 	if l, _ := s.Layer(ctx, "incidents"); l.Count != 3 {
 		t.Errorf("count after Delete = %d, want 3", l.Count)
 	}
-	page, err := s.Features(ctx, geodata.Query{Layer: "incidents", Props: map[string]string{"category": "attack"}})
+	page, err := geodata.ReadPage(ctx, s, geodata.Query{Layer: "incidents", Props: map[string][]string{"category": {"attack"}}})
 	if err != nil || len(page.Features) != 0 {
 		t.Errorf("category=attack after deleting the only attack = %v, %v; want none", ids(page.Features), err)
 	}

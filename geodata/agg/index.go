@@ -1,0 +1,220 @@
+// Package agg keeps an aggregate of one layer in memory for one
+// generation of the data: each feature's box, dates and queryable values,
+// ordered along a Morton curve of the map, so that clusters at any zoom,
+// statistics and tile counts are sums over the features of the area asked
+// for, in memory, with the same filters as the items API. Both stores
+// build it from what they read; it never reads a store itself.
+package agg
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
+)
+
+// ErrStale is returned when the store moved on to another generation while
+// the index was still loading a part of itself: the caller builds a new one.
+var ErrStale = errors.New("agg: the data changed while the index was loading")
+
+// Row is what the index needs of one feature.
+type Row struct {
+	RID int64
+	Box orb.Bound
+	// Start and End are the feature's date span in unix seconds, when
+	// Dated.
+	Start, End int64
+	Dated      bool
+}
+
+// Loader reads one layer for an index, each call from one consistent
+// snapshot, and says which generation of the data it read.
+type Loader interface {
+	// Rows calls yield for every feature of the layer.
+	Rows(ctx context.Context, yield func(Row) error) (gen int64, err error)
+	// Values calls yield once for each value of the queryable name, with
+	// the value's text, its number when it is one, and the rids of the
+	// features that hold it.
+	Values(ctx context.Context, name string, yield func(text string, num *float64, rids []int64) error) (gen int64, err error)
+}
+
+// Index is the aggregate of one layer at one generation. It is safe for
+// concurrent use; values of a queryable are loaded the first time a query
+// needs them.
+type Index struct {
+	gen        int64
+	queryables []string
+	loader     Loader
+	// The features, by position in key order.
+	key   []uint64
+	rid   []int64
+	box   []orb.Bound
+	start []int64
+	end   []int64
+	dated []bool
+	// byRid lists positions in rid order, to place loaded values.
+	byRid []int32
+	// span is the largest width and height of a feature's box: how far
+	// outside a bbox the centre of a feature meeting it can lie.
+	span orb.Point
+
+	mu     sync.Mutex
+	facets map[string]*facet
+}
+
+// Build reads a layer's rows through loader into a new Index. queryables
+// are the properties its queries may filter on.
+func Build(ctx context.Context, loader Loader, queryables []string) (*Index, error) {
+	ix := &Index{loader: loader, queryables: slices.Clone(queryables), facets: map[string]*facet{}}
+	gen, err := loader.Rows(ctx, func(r Row) error {
+		ix.rid = append(ix.rid, r.RID)
+		ix.box = append(ix.box, r.Box)
+		ix.start = append(ix.start, r.Start)
+		ix.end = append(ix.end, r.End)
+		ix.dated = append(ix.dated, r.Dated)
+		ix.span[0] = math.Max(ix.span[0], r.Box.Max[0]-r.Box.Min[0])
+		ix.span[1] = math.Max(ix.span[1], r.Box.Max[1]-r.Box.Min[1])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ix.gen = gen
+	ix.sortByKey()
+	return ix, nil
+}
+
+// Gen is the generation of the data the index holds.
+func (ix *Index) Gen() int64 { return ix.gen }
+
+// Len is the number of features the index holds.
+func (ix *Index) Len() int { return len(ix.rid) }
+
+// sortByKey orders the features by the Morton key of their box centres.
+func (ix *Index) sortByKey() {
+	n := len(ix.rid)
+	keys := make([]uint64, n)
+	order := make([]int32, n)
+	for i := range n {
+		keys[i], order[i] = keyOf(ix.box[i].Center()), int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(keys[a], keys[b]), cmp.Compare(ix.rid[a], ix.rid[b]))
+	})
+	ix.key = make([]uint64, n)
+	rid, box := make([]int64, n), make([]orb.Bound, n)
+	start, end, dated := make([]int64, n), make([]int64, n), make([]bool, n)
+	for i, j := range order {
+		ix.key[i], rid[i], box[i] = keys[j], ix.rid[j], ix.box[j]
+		start[i], end[i], dated[i] = ix.start[j], ix.end[j], ix.dated[j]
+	}
+	ix.rid, ix.box, ix.start, ix.end, ix.dated = rid, box, start, end, dated
+	ix.byRid = make([]int32, n)
+	for i := range ix.byRid {
+		ix.byRid[i] = int32(i)
+	}
+	slices.SortFunc(ix.byRid, func(a, b int32) int { return cmp.Compare(ix.rid[a], ix.rid[b]) })
+}
+
+// position returns where the feature rid is, or false when the index does
+// not hold it.
+func (ix *Index) position(rid int64) (int32, bool) {
+	i, ok := slices.BinarySearchFunc(ix.byRid, rid, func(p int32, rid int64) int { return cmp.Compare(ix.rid[p], rid) })
+	if !ok {
+		return 0, false
+	}
+	return ix.byRid[i], true
+}
+
+// facet is one queryable's values: a dictionary and, per feature, the code
+// of its value (0 for none; multiCode when it holds several, listed in
+// multi).
+type facet struct {
+	dict  []facetValue // code-1 is the index
+	code  []uint32
+	multi map[int32][]uint32
+}
+
+type facetValue struct {
+	text  string
+	num   float64
+	isNum bool
+}
+
+const multiCode = math.MaxUint32
+
+// facet returns the values of name, loading them on first use.
+func (ix *Index) facet(ctx context.Context, name string) (*facet, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if f, ok := ix.facets[name]; ok {
+		return f, nil
+	}
+	f := &facet{code: make([]uint32, len(ix.rid)), multi: map[int32][]uint32{}}
+	gen, err := ix.loader.Values(ctx, name, func(text string, num *float64, rids []int64) error {
+		v := facetValue{text: text}
+		if num != nil {
+			v.num, v.isNum = *num, true
+		}
+		f.dict = append(f.dict, v)
+		code := uint32(len(f.dict))
+		for _, rid := range rids {
+			p, ok := ix.position(rid)
+			if !ok {
+				return ErrStale
+			}
+			f.add(p, code)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("agg: load %s: %w", name, err)
+	}
+	if gen != ix.gen {
+		return nil, ErrStale
+	}
+	ix.facets[name] = f
+	return f, nil
+}
+
+func (f *facet) add(p int32, code uint32) {
+	switch old := f.code[p]; old {
+	case 0:
+		f.code[p] = code
+	case multiCode:
+		f.multi[p] = append(f.multi[p], code)
+	default:
+		f.code[p] = multiCode
+		f.multi[p] = []uint32{old, code}
+	}
+}
+
+// codes calls fn for each value code of the feature at p.
+func (f *facet) codes(p int32, fn func(uint32)) {
+	switch c := f.code[p]; c {
+	case 0:
+	case multiCode:
+		for _, c := range f.multi[p] {
+			fn(c)
+		}
+	default:
+		fn(c)
+	}
+}
+
+// Queryables returns the properties the index can filter on.
+func (ix *Index) Queryables() []string { return slices.Clone(ix.queryables) }
+
+// checkQuery refuses what the index cannot answer.
+func checkQuery(q geodata.Query) error {
+	if q.Near != nil {
+		return geodata.Invalidf("clusters and statistics cannot apply a proximity filter")
+	}
+	return nil
+}

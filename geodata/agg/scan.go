@@ -1,0 +1,236 @@
+package agg
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
+)
+
+// The index orders features by the Morton key of the zoom-16 cluster cell
+// (90/2^16 degrees a side, from -180/-90) of their box centre: every cell
+// of any zoom up to 16 is then one range of keys, so the features of an
+// area are a few ranges of the index, found by binary search.
+const (
+	keyZoom = 16
+	keyDeg  = 90.0 / (1 << keyZoom)
+	// maxRanges bounds the ranges an area is covered with; a coarser
+	// cover only means a few more features checked against the bbox.
+	maxRanges = 256
+)
+
+// keyOf returns the key of centre c.
+func keyOf(c orb.Point) uint64 {
+	return morton(cellNum(c[0]+180, keyDeg, 1<<(keyZoom+2)), cellNum(c[1]+90, keyDeg, 1<<(keyZoom+1)))
+}
+
+// cellNum is the number of the cell of size deg an offset from -180 or -90
+// falls in, clamped to [0, n).
+func cellNum(offset, deg float64, n uint64) uint64 {
+	if !(offset > 0) {
+		return 0
+	}
+	c := uint64(offset / deg)
+	return min(c, n-1)
+}
+
+// morton interleaves the bits of x and y, x's at even positions.
+func morton(x, y uint64) uint64 {
+	var k uint64
+	for i := range 32 {
+		k |= (x>>i&1)<<(2*i) | (y>>i&1)<<(2*i+1)
+	}
+	return k
+}
+
+// keyRange is the keys [lo, hi).
+type keyRange struct{ lo, hi uint64 }
+
+// cover returns key ranges, ascending and disjoint, that hold every
+// feature whose box may meet bbox (every feature when bbox is nil).
+func (ix *Index) cover(bbox *orb.Bound) []keyRange {
+	if bbox == nil {
+		return []keyRange{{0, math.MaxUint64}}
+	}
+	area := orb.Bound{
+		Min: orb.Point{bbox.Min[0] - ix.span[0]/2, bbox.Min[1] - ix.span[1]/2},
+		Max: orb.Point{bbox.Max[0] + ix.span[0]/2, bbox.Max[1] + ix.span[1]/2},
+	}
+	for z := keyZoom; ; z-- {
+		deg := keyDeg * float64(uint64(1)<<(keyZoom-z))
+		cols, rows := uint64(1)<<(z+2), uint64(1)<<(z+1)
+		c0, c1 := cellNum(area.Min[0]+180, deg, cols), cellNum(area.Max[0]+180, deg, cols)
+		r0, r1 := cellNum(area.Min[1]+90, deg, rows), cellNum(area.Max[1]+90, deg, rows)
+		if (c1-c0+1)*(r1-r0+1) > maxRanges && z > 0 {
+			continue
+		}
+		shift := 2 * uint(keyZoom-z)
+		var out []keyRange
+		for r := r0; r <= r1; r++ {
+			for c := c0; c <= c1; c++ {
+				k := morton(c, r)
+				out = append(out, keyRange{k << shift, (k + 1) << shift})
+			}
+		}
+		slices.SortFunc(out, func(a, b keyRange) int { return cmp.Compare(a.lo, b.lo) })
+		return mergeRanges(out)
+	}
+}
+
+func mergeRanges(rs []keyRange) []keyRange {
+	out := rs[:0]
+	for _, r := range rs {
+		if n := len(out); n > 0 && out[n-1].hi >= r.lo {
+			out[n-1].hi = max(out[n-1].hi, r.hi)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// matcher tests features against a query's filters.
+type matcher struct {
+	ix    *Index
+	bbox  *orb.Bound
+	iv    *geodata.Interval
+	from  int64
+	to    int64
+	props []facetTest
+}
+
+// facetTest passes a feature when one of its value codes is in ok.
+type facetTest struct {
+	f  *facet
+	ok []bool // by code
+}
+
+// newMatcher compiles q for the index, loading the values it filters on.
+func (ix *Index) newMatcher(ctx context.Context, q geodata.Query) (*matcher, error) {
+	if err := checkQuery(q); err != nil {
+		return nil, err
+	}
+	m := &matcher{ix: ix, bbox: q.BBox, iv: q.Interval, from: math.MinInt64, to: math.MaxInt64}
+	if iv := q.Interval; iv != nil {
+		if !iv.Start.IsZero() {
+			m.from = iv.Start.Unix()
+		}
+		if !iv.End.IsZero() {
+			m.to = iv.End.Unix()
+		}
+	}
+	for _, names := range [][]string{sortedNames(q.Props), sortedNames(q.Ranges)} {
+		for _, name := range names {
+			if !slices.Contains(ix.queryables, name) {
+				return nil, geodata.Invalidf("%q is not a queryable of this layer; it filters on %s", name, strings.Join(ix.queryables, ", "))
+			}
+		}
+	}
+	for name, values := range q.Props {
+		f, err := ix.facet(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		m.props = append(m.props, facetTest{f: f, ok: f.equal(values)})
+	}
+	for name, r := range q.Ranges {
+		f, err := ix.facet(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		m.props = append(m.props, facetTest{f: f, ok: f.within(r)})
+	}
+	return m, nil
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// equal marks the codes of values: equal as text, or as numbers.
+func (f *facet) equal(values []string) []bool {
+	ok := make([]bool, len(f.dict)+1)
+	for i, v := range f.dict {
+		for _, want := range values {
+			if v.text == want || v.isNum && numEquals(want, v.num) {
+				ok[i+1] = true
+			}
+		}
+	}
+	return ok
+}
+
+// within marks the codes of numbers in r.
+func (f *facet) within(r geodata.Range) []bool {
+	ok := make([]bool, len(f.dict)+1)
+	for i, v := range f.dict {
+		ok[i+1] = v.isNum && r.Contains(v.num)
+	}
+	return ok
+}
+
+// match reports whether the feature at p meets every filter.
+func (m *matcher) match(p int32) bool {
+	ix := m.ix
+	if b := m.bbox; b != nil {
+		fb := ix.box[p]
+		if fb.Max[0] < b.Min[0] || fb.Min[0] > b.Max[0] || fb.Max[1] < b.Min[1] || fb.Min[1] > b.Max[1] {
+			return false
+		}
+	}
+	if m.iv != nil && (!ix.dated[p] || ix.end[p] < m.from || ix.start[p] > m.to) {
+		return false
+	}
+	for _, t := range m.props {
+		hit := false
+		t.f.codes(p, func(c uint32) { hit = hit || t.ok[c] })
+		if !hit {
+			return false
+		}
+	}
+	return true
+}
+
+// each calls fn for every feature matching m, area by area, stopping when
+// ctx is done (checked every few thousand features).
+func (m *matcher) each(ctx context.Context, fn func(p int32)) error {
+	ix := m.ix
+	seen := 0
+	for _, r := range ix.cover(m.bbox) {
+		i, _ := slices.BinarySearch(ix.key, r.lo)
+		for ; i < len(ix.key) && ix.key[i] < r.hi; i++ {
+			if seen++; seen&4095 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if m.match(int32(i)) {
+				fn(int32(i))
+			}
+		}
+	}
+	return nil
+}
+
+// numEquals reports whether s reads as the number n.
+func numEquals(s string, n float64) bool {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return err == nil && v == n
+}
+
+// monthOf returns the UTC year and month of unix seconds t as one number.
+func monthOf(t int64) int {
+	u := time.Unix(t, 0).UTC()
+	return u.Year()*12 + int(u.Month()) - 1
+}

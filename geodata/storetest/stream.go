@@ -1,0 +1,119 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/casmap/casmap/geodata"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// testExport streams a whole layer from one snapshot, naming its version
+// before the first feature.
+func testExport(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := seeded(t, open)
+	var got []string
+	var v geodata.Version
+	err := s.Export(ctx, "incidents", func(ver geodata.Version) error {
+		if len(got) > 0 {
+			t.Error("begin called after a feature")
+		}
+		v = ver
+		return nil
+	}, func(f geodata.Feature) error {
+		got = append(got, f.ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := allIDs(t, s, "incidents")
+	slices.Sort(got)
+	if !slices.Equal(got, want) || v != version(t, s) {
+		t.Errorf("Export = %v at %s; want %v at %s", got, v, want, version(t, s))
+	}
+	stop := errors.New("stop")
+	if err := s.Export(ctx, "incidents", func(geodata.Version) error { return nil }, func(geodata.Feature) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("Export whose yield fails: %v, want its error", err)
+	}
+	if err := s.Export(ctx, "nosuch", func(geodata.Version) error { return nil }, func(geodata.Feature) error { return nil }); !errors.Is(err, geodata.ErrNotFound) {
+		t.Errorf("Export of a missing layer: %v, want ErrNotFound", err)
+	}
+}
+
+// testStats counts matches by value and month with the filters of a
+// query.
+func testStats(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := seeded(t, open)
+	st, err := s.Stats(ctx, geodata.Query{Layer: "incidents", Props: map[string][]string{"actor": {"ISKP"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Matched != 2 {
+		t.Errorf("Matched = %d, want 2", st.Matched)
+	}
+	cats := map[string]int{}
+	for _, vc := range st.Facets["category"] {
+		cats[vc.Value] = vc.Count
+	}
+	if len(cats) != 2 || cats["attack"] != 1 || cats["plot"] != 1 {
+		t.Errorf("category facet = %v, want attack 1, plot 1", st.Facets["category"])
+	}
+	months := []string{}
+	for _, m := range st.Months {
+		months = append(months, m.Month)
+	}
+	if !slices.Equal(months, []string{"2022-09", "2023-01"}) {
+		t.Errorf("months = %v, want 2022-09 and 2023-01", st.Months)
+	}
+	if claimed := st.Facets["claimed_by"]; len(claimed) != 1 || claimed[0] != (geodata.ValueCount{Value: "ISKP", Count: 1}) {
+		t.Errorf("claimed_by facet (a list property) = %v, want ISKP 1", claimed)
+	}
+	if _, err := s.Stats(ctx, geodata.Query{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 5}}); !errors.Is(err, geodata.ErrInvalid) {
+		t.Errorf("Stats near: %v, want ErrInvalid", err)
+	}
+	if _, err := s.Stats(ctx, geodata.Query{Layer: "nosuch"}); !errors.Is(err, geodata.ErrNotFound) {
+		t.Errorf("Stats of a missing layer: %v, want ErrNotFound", err)
+	}
+}
+
+// testCursors pages through every filter by next cursors: every feature
+// once, in the store's order, the same as one big page.
+func testCursors(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := seeded(t, open)
+	queries := []geodata.Query{
+		{Layer: "incidents"},
+		{Layer: "incidents", Props: map[string][]string{"actor": {"ISKP"}}},
+		{Layer: "incidents", BBox: bound(60, 30, 72, 40)},
+		{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 1000}},
+	}
+	for _, q := range queries {
+		q.Limit = geodata.MaxLimit
+		all, err := geodata.ReadPage(ctx, s, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Limit = 1
+		var got []string
+		for range 10 {
+			page, err := geodata.ReadPage(ctx, s, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, ids(page.Features)...)
+			if page.Next == "" {
+				break
+			}
+			q.After = page.Next
+		}
+		if want := ids(all.Features); !slices.Equal(got, want) {
+			t.Errorf("%+v by cursors of one = %v, want %v", q, got, want)
+		}
+	}
+}

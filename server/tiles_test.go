@@ -1,0 +1,121 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casmap/casmap/geodata/tiles"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+)
+
+func decodeTile(t *testing.T, body []byte) mvt.Layers {
+	t.Helper()
+	layers, err := mvt.Unmarshal(body)
+	if err != nil {
+		t.Fatalf("tile is not an MVT: %v", err)
+	}
+	return layers
+}
+
+// TestTiles reads tiles as a map client would: the incidents in a tile
+// come back where they are, with their properties, and filters apply.
+func TestTiles(t *testing.T) {
+	h, _ := newTestServer(t)
+	// Zoom 6 tile holding Termez (67.28, 37.22).
+	mt := maptile.At(orb.Point{67.28, 37.22}, 6)
+	path := func(q string) string {
+		return "/api/collections/incidents/tiles/WebMercatorQuad/6/" + strconv.Itoa(int(mt.Y)) + "/" + strconv.Itoa(int(mt.X)) + q
+	}
+	rec := do(t, h, http.MethodGet, path(""), nil)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != tiles.MediaType {
+		t.Fatalf("GET tile: %d %s %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	layers := decodeTile(t, rec.Body.Bytes())
+	if len(layers) != 1 || layers[0].Name != "incidents" || len(layers[0].Features) != 1 {
+		t.Fatalf("tile layers = %+v, want incidents with Termez", layers)
+	}
+	f := layers[0].Features[0]
+	if f.Properties["id"] != "termez" || f.Properties["category"] != "attack" {
+		t.Errorf("feature properties = %v", f.Properties)
+	}
+	layers.ProjectToWGS84(mt)
+	if p, ok := layers[0].Features[0].Geometry.(orb.Point); !ok || absf(p[0]-67.28) > 0.05 || absf(p[1]-37.22) > 0.05 {
+		t.Errorf("Termez drawn at %v", layers[0].Features[0].Geometry)
+	}
+	rec = do(t, h, http.MethodGet, path("?category=unrest"), nil)
+	if l := decodeTile(t, rec.Body.Bytes()); len(l) != 1 || len(l[0].Features) != 0 {
+		t.Errorf("filtered tile holds %v, want none", l)
+	}
+	for _, bad := range []string{
+		"/api/collections/incidents/tiles/WebMercatorQuad/6/99/1",
+		"/api/collections/incidents/tiles/WebMercatorQuad/40/0/0",
+		"/api/collections/incidents/tiles/WebMercatorQuad/x/0/0",
+		path("?bbox=1,2,3,4"),
+		path("?limit=4"),
+	} {
+		if rec := do(t, h, http.MethodGet, bad, nil); rec.Code != http.StatusBadRequest {
+			t.Errorf("GET %s: %d, want 400", bad, rec.Code)
+		}
+	}
+	for _, missing := range []string{"/api/collections/incidents/tiles/OtherQuad/1/0/0", "/api/collections/nope/tiles/WebMercatorQuad/1/0/0"} {
+		if rec := do(t, h, http.MethodGet, missing, nil); rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", missing, rec.Code)
+		}
+	}
+}
+
+// TestTileOfManyPointsHoldsClusters: past tiles.MaxPoints a tile holds
+// clusters whose counts add up to every point in it.
+func TestTileOfManyPointsHoldsClusters(t *testing.T) {
+	h, _ := newCacheServer(t, testConfig(), manyIncidents(2500))
+	rec := do(t, h, http.MethodGet, "/api/collections/incidents/tiles/WebMercatorQuad/0/0/0", nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("tile: %d %s", rec.Code, rec.Body)
+	}
+	layers := decodeTile(t, rec.Body.Bytes())
+	total := 0
+	for _, f := range layers[0].Features {
+		if f.Properties["cluster"] != true {
+			t.Fatalf("feature %v is not a cluster", f.Properties)
+		}
+		total += int(f.Properties["count"].(float64))
+	}
+	if total != 2500 || len(layers[0].Features) > 64*64 {
+		t.Errorf("clusters hold %d points in %d clusters, want 2500 in at most 4096", total, len(layers[0].Features))
+	}
+}
+
+func TestTileSetsDescribeTheTemplate(t *testing.T) {
+	h, _ := newTestServer(t)
+	rec := do(t, h, http.MethodGet, "/api/collections/incidents/tiles", nil)
+	var body struct {
+		TileSets []struct {
+			Links []struct{ Rel, Href string }
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.TileSets) != 1 {
+		t.Fatalf("tilesets: %d %s", rec.Code, rec.Body)
+	}
+	found := false
+	for _, l := range body.TileSets[0].Links {
+		found = found || l.Rel == "item" && strings.HasSuffix(l.Href, "/api/collections/incidents/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}")
+	}
+	if !found {
+		t.Errorf("no templated item link: %s", rec.Body)
+	}
+	if rec := do(t, h, http.MethodGet, "/api/tileMatrixSets/WebMercatorQuad", nil); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"matrixWidth":256`) {
+		t.Errorf("tile matrix set: %d %.200s", rec.Code, rec.Body)
+	}
+}
+
+func absf(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
