@@ -24,6 +24,10 @@ const (
 	MaxFieldBytes = 64 << 10
 )
 
+// readSlack covers what the reader's and the decoder's buffers hold ahead
+// of the decoder's position.
+const readSlack = 256 << 10
+
 // ReadFeatureCollection streams the features of a GeoJSON
 // FeatureCollection from r, checking each with ValidateFeature; an error
 // names the feature (by number and id) and ends the stream. It never holds
@@ -34,7 +38,7 @@ const (
 func ReadFeatureCollection(r io.Reader) iter.Seq2[Feature, error] {
 	return func(yield func(Feature, error) bool) {
 		lr := &limitReader{r: r, n: MaxImportBytes}
-		c := collectionReader{dec: json.NewDecoder(bufio.NewReaderSize(lr, 64<<10))}
+		c := collectionReader{dec: json.NewDecoder(bufio.NewReaderSize(lr, readSlack/4))}
 		if t, err := c.dec.Token(); err != nil || t != json.Delim('{') {
 			yield(Feature{}, lr.explain(notCollection(err)))
 			return
@@ -95,10 +99,16 @@ func (c *collectionReader) features(lr *limitReader, yield func(Feature, error) 
 		return yield(Feature{}, Invalidf("not a GeoJSON FeatureCollection: features is not a list")) && false
 	}
 	for n := 1; c.dec.More(); n++ {
-		lr.feature = lr.read + MaxFeatureBytes
+		// The reader stops the decoder once it has read well past where
+		// a feature of the largest size would end (what the buffers held
+		// ahead is the slack); the exact size is checked after.
+		lr.feature = c.dec.InputOffset() + MaxFeatureBytes + readSlack
 		var raw json.RawMessage
 		if err := c.dec.Decode(&raw); err != nil {
 			return yield(Feature{}, lr.explainAt(err, n)) && false
+		}
+		if len(raw) > MaxFeatureBytes {
+			return yield(Feature{}, Invalidf("feature %d is larger than the %d bytes a feature may have", n, MaxFeatureBytes)) && false
 		}
 		f, err := decodeFeature(raw)
 		if err == nil {

@@ -287,6 +287,10 @@ func testImportStream(t *testing.T, open Opener) {
 	if got := ids(page.Features); !slices.Equal(got, []string{"b0000"}) {
 		t.Errorf("bbox at the first point = %v, want [b0000]", got)
 	}
+	// A layer takes only the geometries it holds: no points into borders.
+	if _, err := s.ImportStream(ctx, "borders", geodata.Each(fs[:1])); !errors.Is(err, geodata.ErrInvalid) || !strings.Contains(err.Error(), "Polygon") {
+		t.Errorf("ImportStream of a point into borders: %v, want ErrInvalid naming the layer's kind", err)
+	}
 	dup := append(slices.Clone(fs[:3]), fs[1])
 	if _, err := s.ImportStream(ctx, "incidents", geodata.Each(dup)); !errors.Is(err, geodata.ErrInvalid) || !strings.Contains(err.Error(), "feature 4") {
 		t.Errorf("ImportStream with an id twice: %v, want ErrInvalid naming feature 4", err)
