@@ -80,13 +80,20 @@ bench: build
 	bash bench/run.sh
 	$(GO) test -run '^$$' -bench . -benchmem $(if $(filter 1,$(BENCH_QUICK)),-benchtime=200ms) ./...
 
+## bench-scale: casmap at a million incidents (bench/scale.sh): makes the
+## database once in ~/.cache/casmap-bench (SCALE_DIR), then prints each figure
+## with its command: viewports, clusters, stats, near, tiles, a walk by next,
+## the hostile loads, export and import; then the PostGIS figures beside them
+## (bench-scale-postgis). SCALE_N=N, SCALE_QUICK=1.
+bench-scale: build
+	bash bench/scale.sh
+	bash bench/postgis.sh
+
 ## bench-scale-postgis: the PostGIS figures of bench-scale beside SQLite's on
 ## the same million incidents (bench/postgis.sh: a scratch PostgreSQL 15 +
 ## PostGIS 3, wrk, nginx-light, taskset). BENCH_N=100000 for a smaller set.
 bench-scale-postgis: build
 	bash bench/postgis.sh
-
-bench-scale: bench-scale-postgis
 
 clean:
 	rm -rf bin web/dist/*.js web/dist/*.css web/dist/*.html web/dist/assets

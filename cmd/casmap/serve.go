@@ -158,6 +158,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if ws, ok := writeSideOf(db); ok {
 		scfg.Accounts, scfg.Sessions, scfg.Editor = ws.accounts, ws.sessions, ws.editor
 	}
+	// Large layers' aggregates are built while the server already
+	// answers; a request that needs one meanwhile waits for that build.
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	defer stopWarm()
+	go func() {
+		if took, err := db.Warm(warmCtx); err != nil && warmCtx.Err() == nil {
+			logger.Warn("aggregates not built ahead", "err", err)
+		} else if took > 100*time.Millisecond {
+			logger.Info("built the aggregates of large layers", "took", took.Round(time.Millisecond))
+		}
+	}()
 	assets, err := web.Assets()
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"log/slog"
 	"net/url"
+	"time"
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/casmap/casmap/geodata/postgis"
@@ -23,6 +24,8 @@ type store interface {
 	ImportStream(ctx context.Context, layer string, features iter.Seq2[geodata.Feature, error]) (int, error)
 	// Export streams a whole layer from one snapshot.
 	Export(ctx context.Context, layer string, begin func(geodata.Version) error, yield func(geodata.Feature) error) error
+	// Warm builds the aggregates of large layers ahead of requests.
+	Warm(ctx context.Context) (time.Duration, error)
 	// CopyOut and CopyIn move a whole database (casmap copy).
 	CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, error)
 	CopyIn(ctx context.Context, fill func(geodata.Sink) error) error

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/casmap/casmap/geodata/agg"
@@ -155,4 +156,28 @@ func (l *aggLoader) read(ctx context.Context, fn func(pgx.Tx) error) (int64, err
 		return 0, err
 	}
 	return gen, fn(tx)
+}
+
+// warmMin is the layer size from which Warm builds an aggregate ahead of
+// the first request: a smaller one builds in milliseconds when asked.
+const warmMin = 10000
+
+// Warm builds the aggregate of every large layer, values included, so the
+// first clusters or stats request after a start does not wait for it. It
+// returns how long that took; a server runs it in the background.
+func (db *DB) Warm(ctx context.Context) (time.Duration, error) {
+	start := time.Now()
+	layers, err := db.Layers(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range layers {
+		if l.Count < warmMin {
+			continue
+		}
+		if _, err := db.Stats(ctx, geodata.Query{Layer: l.ID}); err != nil {
+			return time.Since(start), err
+		}
+	}
+	return time.Since(start), nil
 }

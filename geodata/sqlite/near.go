@@ -97,6 +97,9 @@ func readTarget(ctx context.Context, tx *sql.Tx, near *geodata.Near) (*geodata.M
 // run box of the target (and bbox, when set): everything within the
 // distance, and some more.
 func nearCandidates(ctx context.Context, tx *sql.Tx, num int64, t *nearTarget, bbox *orb.Bound, limit int) ([]int64, error) {
+	// The boxes of neighbouring runs overlap: a candidate found twice
+	// counts once.
+	seen := map[int64]bool{}
 	var out []int64
 	for _, b := range t.boxes {
 		if bbox != nil {
@@ -105,11 +108,16 @@ func nearCandidates(ctx context.Context, tx *sql.Tx, num int64, t *nearTarget, b
 				continue
 			}
 		}
-		rids, err := rtreeCandidates(ctx, tx, num, &b, nil, limit-len(out))
+		rids, err := rtreeCandidates(ctx, tx, num, &b, nil, limit+len(seen))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rids...)
+		for _, rid := range rids {
+			if !seen[rid] {
+				seen[rid] = true
+				out = append(out, rid)
+			}
+		}
 		if len(out) >= limit {
 			return out, nil
 		}

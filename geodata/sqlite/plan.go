@@ -126,9 +126,18 @@ func (db *DB) planQuery(ctx context.Context, tx *sql.Tx, q geodata.Query, num in
 		}
 		if len(rids) < limit {
 			slices.Sort(rids)
-			rids = slices.Compact(rids)
+			rids = slices.Compact(rids) // a list can hold two numbers in a range
 			best, limit = &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: kind}, len(rids)
 		}
+	}
+	if best.kind == "walk" && count <= db.bounds.sortCap {
+		// A small layer is counted whole: its matches are known exactly
+		// at the cost of checking it.
+		rids, err := collect(ctx, tx, best.drv)
+		if err != nil {
+			return nil, err
+		}
+		return &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: "walk"}, nil
 	}
 	return best, nil
 }
