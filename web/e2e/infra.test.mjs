@@ -127,7 +127,7 @@ describe('infrastructure, proximity and incident details', () => {
       for (const near of ['tapi', 'railways']) {
         await gotoMap(page, server.url, `#near=${near}&km=50`);
         want = String(await matchedCount(server.url, `near=${near}&within_km=50`));
-        assert.equal(await incidentCount(page), want, `within 50 km of ${near}`);
+        assert.equal(await eventually(() => incidentCount(page), want), want, `within 50 km of ${near}`);
         await openPanel(page);
         assert.equal(await page.locator('#filter-near').inputValue(), near);
         assert.equal(await page.locator('#filter-km').inputValue(), '50');
