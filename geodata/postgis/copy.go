@@ -62,6 +62,11 @@ FROM staging AS s, layers AS l WHERE l.id = $1 ORDER BY `
 	origin = 'import', properties = excluded.properties, qprops = excluded.qprops, geom = excluded.geom,
 	minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,
 	t_start = excluded.t_start, t_end = excluded.t_end`
+	// stagedProperties adds the property names of what was staged to the
+	// layer's list.
+	stagedProperties = `INSERT INTO layer_properties (layer, name)
+SELECT DISTINCT $1::text, k FROM staging AS s, jsonb_object_keys(s.properties) AS k
+ON CONFLICT DO NOTHING`
 	dropStaging = `DROP TABLE staging`
 )
 
@@ -104,6 +109,9 @@ func writeFeatures(ctx context.Context, tx pgx.Tx, layer geodata.Layer, origin s
 		onConflict = onConflictSeed
 	}
 	if _, err := tx.Exec(ctx, moveStaging+order+onConflict, layer.ID, origin); err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, stagedProperties, layer.ID); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, dropStaging); err != nil {

@@ -123,7 +123,35 @@ func queryLayers(ctx context.Context, q querier) ([]geodata.Layer, int64, error)
 		}
 		out = append(out, l)
 	}
-	return out, gen, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return out, gen, addProperties(ctx, q, out)
+}
+
+const selectProperties = `SELECT layer, name FROM layer_properties ORDER BY layer, name`
+
+// addProperties fills in each layer's property names.
+func addProperties(ctx context.Context, q querier, layers []geodata.Layer) error {
+	rows, err := q.Query(ctx, selectProperties)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byID := map[string]*geodata.Layer{}
+	for i := range layers {
+		byID[layers[i].ID] = &layers[i]
+	}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		if l := byID[id]; l != nil {
+			l.Properties = append(l.Properties, name)
+		}
+	}
+	return rows.Err()
 }
 
 // cloneLayers copies layers deep enough that a caller's changes do not
@@ -132,6 +160,7 @@ func cloneLayers(layers []geodata.Layer) []geodata.Layer {
 	out := slices.Clone(layers)
 	for i := range out {
 		out[i].Queryables = slices.Clone(out[i].Queryables)
+		out[i].Properties = slices.Clone(out[i].Properties)
 		if t := out[i].Temporal; t != nil {
 			tc := *t
 			out[i].Temporal = &tc

@@ -121,11 +121,20 @@ func (db *DB) CopyIn(ctx context.Context, fill func(geodata.Sink) error) error {
 			return wrap(ctx, err, "copy in layer %s", id)
 		}
 	}
+	// The copy's property names, read from what it wrote.
+	if _, err := tx.Exec(ctx, copiedProperties); err != nil {
+		return wrap(ctx, err, "copy in")
+	}
 	if err := db.commit(ctx, tx, snap); err != nil {
 		return wrap(ctx, err, "copy in")
 	}
 	return nil
 }
+
+// copiedProperties lists the property names of every feature copied in.
+const copiedProperties = `INSERT INTO layer_properties (layer, name)
+SELECT DISTINCT f.layer, k FROM features AS f, jsonb_object_keys(f.properties) AS k
+ON CONFLICT DO NOTHING`
 
 // keepLayerCounts is refreshLayer keeping the layer's own update time.
 const keepLayerCounts = `UPDATE layers AS l SET feature_count = s.n,

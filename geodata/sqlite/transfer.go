@@ -120,8 +120,14 @@ func (db *DB) CopyIn(ctx context.Context, fill func(geodata.Sink) error) error {
 		return fmt.Errorf("sqlite: copy in: %w", err)
 	}
 	defer ins.Close()
-	if err := fill(&copySink{tx: tx, ins: ins}); err != nil {
+	sink := &copySink{tx: tx, ins: ins, props: map[string]map[string]bool{}}
+	if err := fill(sink); err != nil {
 		return err
+	}
+	for _, layer := range sortedKeys(sink.props) {
+		if err := recordProperties(ctx, tx, layer, sink.props[layer]); err != nil {
+			return fmt.Errorf("sqlite: copy in: %w", err)
+		}
 	}
 	if err := bump(ctx, tx); err != nil {
 		return fmt.Errorf("sqlite: copy in: %w", err)
@@ -137,6 +143,8 @@ type copySink struct {
 	tx  *sql.Tx
 	ins *sql.Stmt
 	n   int
+	// props are the property names seen, by layer.
+	props map[string]map[string]bool
 }
 
 func (s *copySink) CopyLayer(ctx context.Context, ld geodata.LayerData) error {
@@ -173,6 +181,12 @@ func (s *copySink) CopyFeature(ctx context.Context, layer string, f geodata.Feat
 	if _, err := s.ins.ExecContext(ctx, layer, r.id, origin, r.properties, r.geometry,
 		r.minx, r.miny, r.maxx, r.maxy, r.start, r.end); err != nil {
 		return fmt.Errorf("sqlite: copy in feature %s/%s: %w", layer, f.ID, err)
+	}
+	if s.props[layer] == nil {
+		s.props[layer] = map[string]bool{}
+	}
+	for k := range f.Properties {
+		s.props[layer][k] = true
 	}
 	return nil
 }
