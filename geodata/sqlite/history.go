@@ -162,6 +162,13 @@ func writeChange(ctx context.Context, tx *sql.Tx, c geodata.Change) error {
 		} else {
 			_, err = tx.ExecContext(ctx, replaceEdit, r.properties, r.geometry, r.minx, r.miny, r.maxx, r.maxy, r.start, r.end, c.Layer, c.ID)
 		}
+		if err == nil {
+			names := map[string]bool{}
+			for k := range r.keys {
+				names[k] = true
+			}
+			err = recordProperties(ctx, tx, c.Layer, names)
+		}
 	default:
 		return geodata.Invalidf("unknown operation %q", c.Op)
 	}

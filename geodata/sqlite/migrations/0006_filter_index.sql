@@ -1,4 +1,4 @@
--- 0004_filter_index: an index for every filter, in listing order, so that a
+-- 0006_filter_index: an index for every filter, in listing order, so that a
 -- page costs what its rows cost however large the layer.
 --
 -- Pages list a layer's features in rid order and continue after the last
