@@ -1,6 +1,7 @@
 // Keyboard and screen-reader access, the phone layout with every panel
-// open, printing, search by any spelling, and the screenshots (see screenshotPath), in
+// open, search by any spelling, and the screenshots (see screenshotPath), in
 // a real browser against the real binary, on a laptop and on a phone.
+// Printing is in export.test.mjs.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -27,7 +28,7 @@ async function focused(page, cdp) {
   return { ...info, name: String((node && node.name && node.name.value) || '').trim(), role: node && node.role && node.role.value };
 }
 
-describe('access, print and search', () => {
+describe('access and search', () => {
   const app = useCasmap();
   let server;
   let browser;
@@ -71,41 +72,6 @@ describe('access, print and search', () => {
         assert.ok(kinds.some((k) => k.split(' ').includes(c)), `a .${c} reached by Tab`);
       }
       assert.ok(seen.some((f) => f.role === 'button' && /Railways|TAPI/.test(f.name)), 'map lines reached by Tab');
-      check();
-      await context.close();
-    });
-
-    test(`${vp.name}: printing keeps the map, legend, attribution and the filters in words`, async (t) => {
-      setup();
-      const { page, check, context } = await openPage(browser, vp);
-      await gotoMap(page, server.url, '#from=2022-01-01&to=2022-12-31&near=borders%2Fafg&km=30');
-      // Print fills the sheet on beforeprint; emulated media does not fire it.
-      await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-      await page.emulateMedia({ media: 'print' });
-      await page.waitForTimeout(200);
-      for (const sel of ['#map', '#print-sheet .legend-categories', '#print-sheet .infra-legend', '.leaflet-control-attribution', '#view-summary', '#print-sheet']) {
-        assert.equal(await page.locator(sel).isVisible(), true, `${sel} printed`);
-      }
-      const summary = await page.locator('#view-summary').textContent();
-      assert.match(summary, /from 2022-01-01 to 2022-12-31/);
-      assert.match(summary, /within 30 km of the Afghan border/);
-      assert.match(summary, /Infrastructure as of 2022-12-31/);
-      const sheet = await page.locator('#print-sheet').textContent();
-      assert.match(sheet, /Permalink/, 'the permalink');
-      assert.match(sheet, /Data version/, 'the data version');
-      assert.ok(sheet.includes(page.url()), 'the permalink is this view');
-      assert.match(sheet, /Sources of the incidents in view/);
-      assert.ok(await page.locator('#print-sheet .sheet-sources a[href^="http"]').count() > 0, 'source URLs listed');
-      const mapBox = await page.locator('#map').boundingBox();
-      assert.ok(mapBox.width >= vp.width - 2, `the map takes the page width (${mapBox.width})`);
-      for (const sel of ['.casmap-search', '.leaflet-control-zoom', '.casmap-panel', '.casmap-tools', '.skip-link']) {
-        assert.equal(await page.locator(sel).isVisible(), false, `${sel} not printed`);
-      }
-      if (vp.name === 'desktop') {
-        const shot = await screenshotPath('print.png');
-        await page.screenshot({ path: shot, fullPage: true });
-        t.diagnostic(`saved ${shot}`);
-      }
       check();
       await context.close();
     });

@@ -1,8 +1,11 @@
 // control-export.js makes the map citable: Print and PNG buttons, and the
 // sheet both carry under the map (the legend, the filters in words, the
 // day, the data version, the permalink and the sources of what is shown).
-// The sheet is filled again before every print, the browser's own
-// Ctrl+P included. The PNG is drawn by html-to-image from the page itself.
+// Before every print (the browser's own Ctrl+P included) the map takes the
+// size it has on paper, keeping its centre, and the sheet is filled for
+// what that map shows; after it, the map gets its screen size back. The
+// PNG is drawn by html-to-image from the page itself, the map as it is on
+// screen.
 import L from 'leaflet';
 import { toPng } from 'html-to-image';
 import { downloadName } from './download-name.js';
@@ -19,7 +22,8 @@ const MAX_SOURCES = 40;
 export const ExportControl = L.Control.extend({
   options: { position: 'topleft', state: null, sheet: null, app: null, citation: null },
 
-  onAdd() {
+  onAdd(map) {
+    this._map = map;
     const bar = L.DomUtil.create('div', 'casmap-tools leaflet-bar');
     const print = L.DomUtil.create('button', 'casmap-tool casmap-print', bar);
     print.type = 'button';
@@ -32,13 +36,30 @@ export const ExportControl = L.Control.extend({
     L.DomEvent.disableClickPropagation(bar);
     L.DomEvent.on(print, 'click', () => window.print());
     L.DomEvent.on(png, 'click', this.savePng, this);
-    L.DomEvent.on(window, 'beforeprint', this.fill, this);
+    L.DomEvent.on(window, 'beforeprint', this._beforePrint, this);
+    L.DomEvent.on(window, 'afterprint', this._afterPrint, this);
     this._png = png;
     return bar;
   },
 
   onRemove() {
-    L.DomEvent.off(window, 'beforeprint', this.fill, this);
+    L.DomEvent.off(window, 'beforeprint', this._beforePrint, this);
+    L.DomEvent.off(window, 'afterprint', this._afterPrint, this);
+  },
+
+  // The map is given its paper size (print.css: .printing) and told so
+  // before the browser lays the page out for print, so what is printed is
+  // drawn for that size around the same centre, and the sheet lists the
+  // sources of what it shows.
+  _beforePrint() {
+    L.DomUtil.addClass(document.body, 'printing');
+    this._map.invalidateSize({ animate: false, pan: true });
+    this.fill();
+  },
+
+  _afterPrint() {
+    L.DomUtil.removeClass(document.body, 'printing');
+    this._map.invalidateSize({ animate: false, pan: true });
   },
 
   /** fill writes the citation sheet for what the map shows now. */
@@ -64,16 +85,18 @@ export const ExportControl = L.Control.extend({
     fact('Made', c.made);
     fact('Data version', c.version || 'unknown');
     fact('Permalink', c.permalink, c.permalink);
+    const columns = L.DomUtil.create('div', 'sheet-columns', sheet);
     const legend = document.getElementById('legend');
     if (legend) {
       const copy = legend.cloneNode(true);
       copy.removeAttribute('id');
       copy.querySelectorAll('[id]').forEach((n) => n.removeAttribute('id'));
-      L.DomUtil.addClass(copy, 'sheet-legend');
-      sheet.append(copy);
+      copy.className = 'sheet-legend';
+      columns.append(copy);
     }
-    L.DomUtil.create('h3', '', sheet).textContent = 'Layers shown';
-    const layers = L.DomUtil.create('ul', 'sheet-layers', sheet);
+    const shown = L.DomUtil.create('div', 'sheet-shown', columns);
+    L.DomUtil.create('h3', '', shown).textContent = 'Layers shown';
+    const layers = L.DomUtil.create('ul', 'sheet-layers', shown);
     for (const l of c.layers) L.DomUtil.create('li', '', layers).textContent = l.attribution ? `${l.title}: ${l.attribution}` : l.title;
     L.DomUtil.create('h3', '', sheet).textContent = 'Sources of the incidents in view';
     const ol = L.DomUtil.create('ol', 'sheet-sources', sheet);
@@ -96,6 +119,10 @@ export const ExportControl = L.Control.extend({
   /** savePng draws the map and its sheet into a PNG and downloads it. */
   async savePng() {
     this.fill();
+    // The app grows to hold the sheet; the map keeps the height it has on
+    // screen, so the picture shows what the person saw.
+    const mapEl = this._map.getContainer();
+    mapEl.style.height = `${mapEl.offsetHeight}px`;
     L.DomUtil.addClass(document.body, 'exporting');
     this._png.disabled = true;
     try {
@@ -111,6 +138,7 @@ export const ExportControl = L.Control.extend({
       L.DomUtil.remove(a);
     } finally {
       L.DomUtil.removeClass(document.body, 'exporting');
+      mapEl.style.height = '';
       this._png.disabled = false;
     }
   },
