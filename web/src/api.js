@@ -206,3 +206,54 @@ function sameOrigin(href) {
     return null;
   }
 }
+
+// The editing half of api.js: sign-in, writes, history and the review
+// queue. Every request is same-origin with the session cookie; a failure
+// is an ApiError with the server's problem detail, which the caller shows
+// where the person acted (the form, the queue), not on the banner.
+
+/** createEditApi returns the client of casmap's write API under base. */
+export function createEditApi({ base = '/api', fetchImpl = (...a) => fetch(...a) } = {}) {
+  async function call(method, url, { body, etag, media = 'application/json' } = {}) {
+    const headers = { Accept: 'application/geo+json, application/json' };
+    if (body !== undefined) headers['Content-Type'] = media;
+    if (etag) headers['If-Match'] = etag;
+    let res;
+    try {
+      res = await fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    } catch {
+      throw new ApiError('The server did not answer.', { url });
+    }
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    if (!res.ok) {
+      const detail = json && json.detail ? String(json.detail) : res.statusText;
+      throw new ApiError(`${detail} (${res.status})`, { status: res.status, detail, url });
+    }
+    return { json, etag: res.headers.get('etag') || '', location: res.headers.get('location') || '', status: res.status, version: res.headers.get('x-data-version') || '' };
+  }
+  const item = (layer, id) => `${base}/collections/${encodeURIComponent(layer)}/items/${encodeURIComponent(id)}`;
+  const items = (layer) => `${base}/collections/${encodeURIComponent(layer)}/items`;
+  const why = (reason) => `?reason=${encodeURIComponent(reason)}`;
+  return {
+    /** session says who is signed in: {signedIn, name, role, private}. */
+    session: async () => (await call('GET', `${base}/session`)).json,
+    signIn: async (name, password) => (await call('POST', `${base}/session`, { body: { name, password } })).json,
+    signOut: () => call('DELETE', `${base}/session`),
+    /** feature is one feature as published now, with its ETag for If-Match. */
+    feature: async (layer, id) => {
+      const r = await call('GET', item(layer, id));
+      return { feature: r.json, etag: r.etag };
+    },
+    /** create, replace and remove write a feature: published at once for a reviewer, a proposal for an editor (status 202). */
+    create: (layer, feature, reason) => call('POST', items(layer) + why(reason), { body: feature, media: 'application/geo+json' }),
+    replace: (layer, id, feature, etag, reason) => call('PUT', item(layer, id) + why(reason), { body: feature, etag, media: 'application/geo+json' }),
+    remove: (layer, id, etag, reason) => call('DELETE', item(layer, id) + why(reason), { etag }),
+    history: async (layer, id) => (await call('GET', `${item(layer, id)}/history`)).json,
+    revert: (layer, id, version, reason) => call('POST', `${item(layer, id)}/revert`, { body: { version, reason } }),
+    proposals: async (status = 'pending') => (await call('GET', `${base}/proposals?status=${encodeURIComponent(status)}`)).json.proposals,
+    publish: (id, note) => call('POST', `${base}/proposals/${id}/publish`, { body: { note } }),
+    reject: (id, note) => call('POST', `${base}/proposals/${id}/reject`, { body: { note } }),
+  };
+}

@@ -22,6 +22,7 @@ import { ExportControl } from './control-export.js';
 import { SearchBox, indexEntry } from './search.js';
 import { titleOf } from './layer-common.js';
 import { citationOf } from './citation.js';
+import { addEditing } from './editing.js';
 
 /** REGION is Afghanistan and the five Central Asian states. */
 const REGION = L.latLngBounds([29, 52], [48, 81]);
@@ -133,6 +134,7 @@ async function boot() {
   if (layers.has('incidents') && layers.get('incidents').ready) await layers.get('incidents').ready();
   if (initial.sel) state.select(initial.sel, { reveal: !initial.view, focus: false, push: false });
   hash.write(false);
+  await addEditing({ map, state, layers, collections });
   byId('map').setAttribute('aria-busy', 'false');
   setPageState('ready');
 }
