@@ -3,6 +3,7 @@ package server
 import (
 	_ "embed"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 )
@@ -42,10 +43,24 @@ func handleLanding(links linker) echo.HandlerFunc {
 	}
 }
 
-func handleConformance() echo.HandlerFunc {
+// part4 are the classes of OGC API - Features Part 4 (create, replace,
+// update, delete) a server that takes writes conforms to.
+var part4 = []string{
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+}
+
+// handleConformance lists the classes the server conforms to; writes
+// says whether it takes writes (Part 4).
+func handleConformance(writes bool) echo.HandlerFunc {
+	classes := slices.Clone(conformsTo)
+	if writes {
+		classes = append(classes, part4...)
+	}
 	return func(c echo.Context) error {
 		setCache(c, cacheRevalidate)
-		return c.JSON(http.StatusOK, map[string]any{"conformsTo": conformsTo})
+		return c.JSON(http.StatusOK, map[string]any{"conformsTo": classes})
 	}
 }
 

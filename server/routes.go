@@ -25,7 +25,7 @@ func addRoutes(e *echo.Echo, cfg Config, store Store, assets fs.FS, rc *respCach
 
 	get("/api", handleLanding(links))
 	get("/api/", handleLanding(links))
-	get("/api/conformance", handleConformance())
+	get("/api/conformance", handleConformance(a != nil && cfg.Editor != nil))
 	get("/api/openapi.json", handleOpenAPI())
 	get("/api/collections", handleCollections(store, links))
 	get("/api/collections/:layer", handleCollection(store, links))
