@@ -20,11 +20,14 @@ export async function addEditing({ map, state, layers, collections }) {
   const session = new EditSession({ api });
   const status = new EditStatus().addTo(map);
   const notify = (text) => status.say(text);
-  new AccountControl({ session, api }).addTo(map);
+  // On a phone the left column is the search box, the zoom and the tools,
+  // with the summary below: editing goes under the panel button instead.
+  const position = window.matchMedia('(max-width: 640px)').matches ? 'topright' : 'topleft';
+  new AccountControl({ session, api, position }).addTo(map);
   const form = new EditForm().addTo(map);
-  new EditControl({ session, api, state, form, collections, notify }).addTo(map);
-  new HistoryControl({ session, api, state, notify }).addTo(map);
-  new ReviewControl({ session, api, notify }).addTo(map);
+  new EditControl({ session, api, state, form, collections, notify, position }).addTo(map);
+  new HistoryControl({ session, api, state, notify, position }).addTo(map);
+  new ReviewControl({ session, api, notify, position }).addTo(map);
   session.on('datachange', ({ layer }) => {
     const l = layers.get(layer);
     if (l && l.load) l.load(map.getZoom()).catch(() => {});
