@@ -113,7 +113,8 @@ func expand(path string, p [2]float64, i int) string {
 		}
 		w := 1440.0 / 256 / math.Exp2(float64(z)) * 360
 		h := w * 900 / 1440 * math.Cos(p[1]*math.Pi/180)
-		return fmt.Sprintf("%.4f,%.4f,%.4f,%.4f", p[0]-w/2, p[1]-h/2, p[0]+w/2, p[1]+h/2)
+		clamp := func(v, lim float64) float64 { return math.Max(-lim, math.Min(lim, v)) }
+		return fmt.Sprintf("%.4f,%.4f,%.4f,%.4f", clamp(p[0]-w/2, 180), clamp(p[1]-h/2, 90), clamp(p[0]+w/2, 180), clamp(p[1]+h/2, 90))
 	})
 }
 

@@ -64,3 +64,14 @@ func (c *Cache) Use(ctx context.Context, layer string, current func(context.Cont
 		}
 	}
 }
+
+// Peek returns the index of layer if the cache holds one of generation
+// gen, without building one.
+func (c *Cache) Peek(layer string, gen int64) *Index {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ix := c.byName[layer]; ix != nil && ix.Gen() == gen {
+		return ix
+	}
+	return nil
+}

@@ -29,31 +29,29 @@ func (ix *Index) Clusters(ctx context.Context, q geodata.Query, zoom int) ([]geo
 		}
 	}
 	deg := geodata.CellDegrees(zoom)
-	type sum struct {
-		c    geodata.Cluster
-		x, y float64
-		cats []int
-	}
-	cells := map[[2]int]*sum{}
+	cells := map[[2]int]*cellSum{}
+	// The features of one cell of a zoom up to the key's are neighbours
+	// in key order, so most features add to the cell the last one did,
+	// without a lookup.
+	shift := uint(2 * max(0, keyZoom-zoom))
+	var last *cellSum
+	lastKey := uint64(math.MaxUint64)
 	err = m.each(ctx, func(p int32) {
 		b := ix.box[p]
 		c := b.Center()
-		cell := [2]int{int(math.Max(0, c[0]+180) / deg), int(math.Max(0, c[1]+90) / deg)}
-		s, ok := cells[cell]
-		if !ok {
-			s = &sum{c: geodata.Cluster{Cell: cell, Bound: b}}
-			if cats != nil {
-				s.cats = make([]int, len(cats.dict)+1)
+		if zoom > keyZoom || ix.key[p]>>shift != lastKey {
+			cell := [2]int{int(math.Max(0, c[0]+180) / deg), int(math.Max(0, c[1]+90) / deg)}
+			last = cells[cell]
+			if last == nil {
+				last = &cellSum{c: geodata.Cluster{Cell: cell, Bound: b}}
+				if cats != nil {
+					last.cats = make([]int, len(cats.dict)+1)
+				}
+				cells[cell] = last
 			}
-			cells[cell] = s
+			lastKey = ix.key[p] >> shift
 		}
-		s.c.Count++
-		s.x += c[0]
-		s.y += c[1]
-		s.c.Bound = s.c.Bound.Union(b)
-		if cats != nil {
-			cats.codes(p, func(code uint32) { s.cats[code]++ })
-		}
+		last.add(p, b, c, cats)
 	})
 	if err != nil {
 		return nil, err
@@ -73,6 +71,26 @@ func (ix *Index) Clusters(ctx context.Context, q geodata.Query, zoom int) ([]geo
 		return cmp.Or(cmp.Compare(a.Cell[1], b.Cell[1]), cmp.Compare(a.Cell[0], b.Cell[0]))
 	})
 	return out, nil
+}
+
+// cellSum adds up the features of one cluster cell.
+type cellSum struct {
+	c    geodata.Cluster
+	x, y float64
+	cats []int
+}
+
+// add counts the feature at p, its box b and centre c.
+func (s *cellSum) add(p int32, b orb.Bound, c orb.Point, cats *facet) {
+	s.c.Count++
+	s.x += c[0]
+	s.y += c[1]
+	if b.Min[0] < s.c.Bound.Min[0] || b.Min[1] < s.c.Bound.Min[1] || b.Max[0] > s.c.Bound.Max[0] || b.Max[1] > s.c.Bound.Max[1] {
+		s.c.Bound = s.c.Bound.Union(b)
+	}
+	if cats != nil {
+		cats.codes(p, func(code uint32) { s.cats[code]++ })
+	}
 }
 
 // Count returns how many features match q.

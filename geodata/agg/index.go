@@ -58,6 +58,8 @@ type Index struct {
 	start []int64
 	end   []int64
 	dated []bool
+	// month is the year*12+month of start, for statistics.
+	month []int32
 	// byRid lists positions in rid order, to place loaded values.
 	byRid []int32
 	// span is the largest width and height of a feature's box: how far
@@ -87,6 +89,12 @@ func Build(ctx context.Context, loader Loader, queryables []string) (*Index, err
 	}
 	ix.gen = gen
 	ix.sortByKey()
+	ix.month = make([]int32, len(ix.rid))
+	for i, d := range ix.dated {
+		if d {
+			ix.month[i] = int32(monthOf(ix.start[i]))
+		}
+	}
 	return ix, nil
 }
 

@@ -234,3 +234,32 @@ func monthOf(t int64) int {
 	u := time.Unix(t, 0).UTC()
 	return u.Year()*12 + int(u.Month()) - 1
 }
+
+// Rids returns the rids of the features matching q (its bbox, interval,
+// property values and ranges; never near), ascending, and true; or false
+// when the area of q holds more than maxScan features, when reading
+// the layer's store costs less than scanning here. It loads the values q
+// filters on.
+func (ix *Index) Rids(ctx context.Context, q geodata.Query, maxScan int) ([]int64, bool, error) {
+	if q.Near != nil {
+		return nil, false, nil
+	}
+	n := 0
+	for _, r := range ix.cover(q.BBox) {
+		lo, _ := slices.BinarySearch(ix.key, r.lo)
+		hi, _ := slices.BinarySearch(ix.key, r.hi)
+		if n += hi - lo; n > maxScan {
+			return nil, false, nil
+		}
+	}
+	m, err := ix.newMatcher(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	var rids []int64
+	if err := m.each(ctx, func(p int32) { rids = append(rids, ix.rid[p]) }); err != nil {
+		return nil, false, err
+	}
+	slices.Sort(rids)
+	return rids, true, nil
+}

@@ -24,7 +24,7 @@ func (ix *Index) Stats(ctx context.Context, q geodata.Query) (geodata.Stats, err
 		}
 		counts[i] = make([]int, len(facets[i].dict)+1)
 	}
-	months := map[int]int{}
+	months := map[int32]int{}
 	st := geodata.Stats{Facets: map[string][]geodata.ValueCount{}}
 	err = m.each(ctx, func(p int32) {
 		st.Matched++
@@ -32,7 +32,7 @@ func (ix *Index) Stats(ctx context.Context, q geodata.Query) (geodata.Stats, err
 			f.codes(p, func(c uint32) { counts[i][c]++ })
 		}
 		if ix.dated[p] {
-			months[monthOf(ix.start[p])]++
+			months[ix.month[p]]++
 		}
 	})
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/casmap/casmap/geodata"
@@ -54,11 +55,13 @@ type DB struct {
 	layers  layerMemo
 	// near remembers the proximity targets measured; aggs holds each
 	// layer's aggregate for Clusters and Stats.
-	near   geodata.MeasureMemo
-	aggs   agg.Cache
-	logger *slog.Logger
-	stop   context.CancelFunc
-	done   chan struct{}
+	near geodata.MeasureMemo
+	aggs agg.Cache
+	// building is set while an aggregate builds in the background.
+	building atomic.Bool
+	logger   *slog.Logger
+	stop     context.CancelFunc
+	done     chan struct{}
 }
 
 // IsDSN reports whether s names a PostgreSQL database (a postgres:// or

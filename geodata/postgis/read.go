@@ -219,6 +219,12 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 		}
 		return info, nil
 	}
+	if info, ok, err := db.aggPage(ctx, tx, q, layer, after, limit, yield); ok || err != nil {
+		if err != nil {
+			return geodata.PageInfo{}, wrap(ctx, err, "query %s", q.Layer)
+		}
+		return info, nil
+	}
 	info, err := page(ctx, tx, buildWhere(q), after, limit, q.Offset, yield)
 	if err != nil {
 		return geodata.PageInfo{}, wrap(ctx, err, "query %s", q.Layer)

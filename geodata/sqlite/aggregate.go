@@ -174,6 +174,21 @@ func (l *aggLoader) read(ctx context.Context, fn func(*sql.Tx) error) (int64, er
 	return gen, fn(tx)
 }
 
+// buildSoon builds the aggregate of a layer in the background, once for
+// all who ask while it builds, so the pages after a write of a large
+// layer are driven from it again: at most a few seconds at a million.
+func (db *DB) buildSoon(layer string) {
+	if !db.building.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer db.building.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		db.withIndex(ctx, layer, "build", func(*agg.Index) error { return nil })
+	}()
+}
+
 // warmMin is the layer size from which Warm builds an aggregate ahead of
 // the first request: a smaller one builds in milliseconds when asked.
 const warmMin = 10000

@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/casmap/casmap/geodata"
@@ -54,6 +55,8 @@ type DB struct {
 	aggs agg.Cache
 	// bounds limit the work of one page.
 	bounds bounds
+	// building is set while an aggregate builds in the background.
+	building atomic.Bool
 }
 
 // Open opens the SQLite database at path, creating the file and its schema
@@ -93,7 +96,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, openError(path, err)
 	}
 	return &DB{w: w, r: r, version: newVersionWatch(abs),
-		bounds: bounds{sortCap: defaultSortCap, scanBudget: defaultScanBudget}}, nil
+		bounds: bounds{sortCap: defaultSortCap, scanBudget: defaultScanBudget, aggScan: defaultAggScan}}, nil
 }
 
 // Close closes both connection pools.

@@ -74,6 +74,8 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 	switch {
 	case !q.Filtered():
 		info.Matched = l.Count
+	case p.matched >= 0:
+		info.Matched = p.matched
 	case p.counted:
 		if info.Matched, err = r.count(ctx, p.exact); err != nil {
 			return geodata.PageInfo{}, err

@@ -34,7 +34,13 @@ const (
 // plan on small data.
 type bounds struct {
 	sortCap, scanBudget int
+	// aggScan bounds the features of a box's area the aggregate scans
+	// for a page (some milliseconds for 200,000).
+	aggScan int
 }
+
+// defaultAggScan is bounds.aggScan unless a test lowers it.
+const defaultAggScan = 200000
 
 // SQL of the drivers.
 const (
@@ -66,6 +72,9 @@ type plan struct {
 	// (then numberMatched can be counted), as counted says.
 	exact   []int64
 	counted bool
+	// matched is the count of matches when the plan knows it already, or
+	// -1.
+	matched int
 	// kind names the driver, for tests and logs.
 	kind string
 }
@@ -73,7 +82,10 @@ type plan struct {
 // planQuery picks the driver for q on the layer numbered num with count
 // features; near, when set, is the proximity target.
 func (db *DB) planQuery(ctx context.Context, tx *sql.Tx, q geodata.Query, num int64, count int, gen int64, near *nearTarget) (*plan, error) {
-	best := &plan{drv: walkDriver{layer: q.Layer}, kind: "walk"}
+	if p, err := db.aggPlan(ctx, q, count, gen); p != nil || err != nil {
+		return p, err
+	}
+	best := &plan{drv: walkDriver{layer: q.Layer}, kind: "walk", matched: -1}
 	bestN := count
 	// Equality filters first: their counts are remembered per generation.
 	for _, name := range sortedKeys(q.Props) {
@@ -86,7 +98,7 @@ func (db *DB) planQuery(ctx context.Context, tx *sql.Tx, q geodata.Query, num in
 			return nil, err
 		}
 		if n < bestN {
-			best, bestN = &plan{drv: &valueDriver{num: num, name: name, values: texts}, kind: "value:" + name}, n
+			best, bestN = &plan{drv: &valueDriver{num: num, name: name, values: texts}, kind: "value:" + name, matched: -1}, n
 		}
 	}
 	if bestN <= db.bounds.sortCap && best.kind != "walk" {
@@ -95,7 +107,7 @@ func (db *DB) planQuery(ctx context.Context, tx *sql.Tx, q geodata.Query, num in
 		if err != nil {
 			return nil, err
 		}
-		return &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: best.kind}, nil
+		return &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: best.kind, matched: -1}, nil
 	}
 	// Then the unordered finders, each stopped once it passes the best.
 	limit := min(bestN, db.bounds.sortCap) + 1
@@ -127,7 +139,7 @@ func (db *DB) planQuery(ctx context.Context, tx *sql.Tx, q geodata.Query, num in
 		if len(rids) < limit {
 			slices.Sort(rids)
 			rids = slices.Compact(rids) // a list can hold two numbers in a range
-			best, limit = &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: kind}, len(rids)
+			best, limit = &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: kind, matched: -1}, len(rids)
 		}
 	}
 	if best.kind == "walk" && count <= db.bounds.sortCap {
@@ -137,9 +149,40 @@ func (db *DB) planQuery(ctx context.Context, tx *sql.Tx, q geodata.Query, num in
 		if err != nil {
 			return nil, err
 		}
-		return &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: "walk"}, nil
+		return &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: "walk", matched: -1}, nil
 	}
 	return best, nil
+}
+
+// aggPlan drives a page with a box from the layer's aggregate when the
+// store holds one of this generation: every filter but proximity is
+// applied in memory to the features of the box's area, whatever their
+// number up to aggScan, and the matches, sorted, drive the page, counted
+// exactly. Without an aggregate (a large layer's is being built after a
+// write) it returns nil and the indexes of the database do.
+func (db *DB) aggPlan(ctx context.Context, q geodata.Query, count int, gen int64) (*plan, error) {
+	if q.BBox == nil {
+		return nil, nil
+	}
+	ix := db.aggs.Peek(q.Layer, gen)
+	if ix == nil {
+		if count >= warmMin {
+			db.buildSoon(q.Layer)
+		}
+		return nil, nil
+	}
+	nq := q
+	nq.Near = nil
+	rids, ok, err := ix.Rids(ctx, nq, db.bounds.aggScan)
+	if err != nil || !ok {
+		return nil, err
+	}
+	p := &plan{drv: sortedDriver(rids), exact: rids, kind: "agg", matched: len(rids)}
+	if q.Near != nil {
+		// The distance is measured on the page; a count measures all.
+		p.matched, p.counted = -1, len(rids) <= db.bounds.sortCap
+	}
+	return p, nil
 }
 
 // drivingValues returns the texts under which feature_values lists the

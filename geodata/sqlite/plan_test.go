@@ -127,10 +127,34 @@ func gridDB(t testing.TB, n int) (*DB, []geodata.Feature) {
 func TestPagesMatchEveryFilter(t *testing.T) {
 	db, fs := gridDB(t, 3000)
 	db.bounds = bounds{sortCap: 200, scanBudget: 700}
+	kinds := pagesMatch(t, db, fs, 150)
+	for _, k := range []string{"walk", "rtree", "value:category", "value:actor", "range:fatalities", "near"} {
+		if kinds[k] == 0 {
+			t.Errorf("no random query used the %s plan (plans used: %v)", k, kinds)
+		}
+	}
+	// With the layer's aggregate built, boxes are driven from it, up to
+	// the bound of what it scans.
+	if _, err := db.Stats(context.Background(), geodata.Query{Layer: "incidents"}); err != nil {
+		t.Fatal(err)
+	}
+	db.bounds.aggScan = 1500
+	kinds = pagesMatch(t, db, fs, 80)
+	for _, k := range []string{"agg", "rtree"} {
+		if kinds[k] == 0 {
+			t.Errorf("with the aggregate, no random query used the %s plan (plans used: %v)", k, kinds)
+		}
+	}
+}
+
+// pagesMatch runs n random queries against fs and db, and returns how
+// many used each plan.
+func pagesMatch(t *testing.T, db *DB, fs []geodata.Feature, n int) map[string]int {
+	t.Helper()
 	line := geodata.NewMeasure(orb.LineString{{61, 30}, {66, 33}, {70, 37}})
-	r := rand.New(rand.NewPCG(7, 9))
+	r := rand.New(rand.NewPCG(7, uint64(n)))
 	kinds := map[string]int{}
-	for i := range 150 {
+	for i := range n {
 		q, keep := randomQuery(r, line)
 		q.Layer, q.Limit = "incidents", 10+r.IntN(150)
 		var want []string
@@ -148,11 +172,7 @@ func TestPagesMatchEveryFilter(t *testing.T) {
 		}
 		kinds[planKind(t, db, q)]++
 	}
-	for _, k := range []string{"walk", "rtree", "value:category", "value:actor", "range:fatalities", "near"} {
-		if kinds[k] == 0 {
-			t.Errorf("no random query used the %s plan (plans used: %v)", k, kinds)
-		}
-	}
+	return kinds
 }
 
 // readAll follows next links from the first page of q to the last and

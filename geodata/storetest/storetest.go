@@ -75,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 		{"Export", testExport},
 		{"Stats", testStats},
 		{"Cursors", testCursors},
+		{"BoxesAfterAggregate", testBoxesAfterAggregate},
 		{"Delete", testDelete},
 		{"Copy", testCopy},
 		{"CopyAllOrNothing", testCopyAllOrNothing},

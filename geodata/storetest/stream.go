@@ -117,3 +117,40 @@ func testCursors(t *testing.T, open Opener) {
 		}
 	}
 }
+
+// testBoxesAfterAggregate asks the same boxed queries before and after
+// the layer's aggregate exists (which stores may drive boxes from): the
+// same features, in the same order, and a count that agrees.
+func testBoxesAfterAggregate(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := seeded(t, open)
+	queries := []geodata.Query{
+		{Layer: "incidents", BBox: bound(60, 30, 72, 40)},
+		{Layer: "incidents", BBox: bound(60, 30, 72, 40), Props: map[string][]string{"actor": {"ISKP"}}},
+		{Layer: "incidents", BBox: bound(60, 30, 72, 40), Limit: 1, Offset: 1},
+		{Layer: "incidents", BBox: bound(68, 34, 70, 39), Interval: &geodata.Interval{Start: day("2022-06-01")}},
+		{Layer: "incidents", BBox: bound(0, 0, 1, 1)},
+	}
+	before := make([]geodata.Page, len(queries))
+	for i, q := range queries {
+		var err error
+		if before[i], err = geodata.ReadPage(ctx, s, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Stats(ctx, geodata.Query{Layer: "incidents"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, q := range queries {
+		after, err := geodata.ReadPage(ctx, s, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(ids(after.Features), ids(before[i].Features)) || (after.Next == "") != (before[i].Next == "") {
+			t.Errorf("%+v: with the aggregate %v (next %q), without %v (next %q)", q, ids(after.Features), after.Next, ids(before[i].Features), before[i].Next)
+		}
+		if after.Matched != -1 && before[i].Matched != -1 && after.Matched != before[i].Matched {
+			t.Errorf("%+v: numberMatched %d with the aggregate, %d without", q, after.Matched, before[i].Matched)
+		}
+	}
+}
