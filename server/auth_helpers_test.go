@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/casmap/casmap/geodata/account"
+	"github.com/casmap/casmap/geodata/postgis"
 	"github.com/casmap/casmap/geodata/sqlite"
 	"github.com/casmap/casmap/server"
 )
@@ -27,20 +27,39 @@ const testPassword = "a long test password"
 // editor for wrong-owner checks.
 type authWorld struct {
 	h  http.Handler
-	db *sqlite.DB
+	db writeStore
 }
 
-// The write side (accounts, sessions, server.Editor) is SQLite's until
-// PostGIS implements it, so these tests run on SQLite whichever store the
-// read tests use.
+// writeStore is a store with its write side: accounts, sessions and
+// server.Editor.
+type writeStore interface {
+	testStore
+	server.Accounts
+	server.Editor
+}
+
+var (
+	_ writeStore = (*sqlite.DB)(nil)
+	_ writeStore = (*postgis.DB)(nil)
+)
+
+// sessionsOf is the session store of db.
+func sessionsOf(db writeStore) server.SessionStore {
+	switch d := db.(type) {
+	case *sqlite.DB:
+		return d.Sessions()
+	case *postgis.DB:
+		return d.Sessions()
+	}
+	panic("no session store")
+}
+
+// newAuthWorld builds the app with accounts on the store the tests run
+// on (SQLite, or PostGIS under CASMAP_TEST_STORE=postgis).
 func newAuthWorld(t testing.TB, cfg server.Config) *authWorld {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "auth.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestStore(t).(writeStore)
 	if _, err := db.Seed(ctx, testLayers(), false); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
@@ -54,7 +73,7 @@ func newAuthWorld(t testing.TB, cfg server.Config) *authWorld {
 		}
 	}
 	cfg.AllowedHosts = append(cfg.AllowedHosts, "example.com")
-	cfg.Accounts, cfg.Sessions, cfg.PasswordParams = db, db.Sessions(), cheap
+	cfg.Accounts, cfg.Sessions, cfg.PasswordParams = db, sessionsOf(db), cheap
 	if cfg.Editor == nil {
 		cfg.Editor = db
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/casmap/casmap/geodata/postgis"
 	"github.com/casmap/casmap/geodata/sqlite"
 	"github.com/casmap/casmap/server"
 )
@@ -11,12 +12,13 @@ var (
 	_ server.Accounts     = (*sqlite.DB)(nil)
 	_ server.Editor       = (*sqlite.DB)(nil)
 	_ server.SessionStore = sqlite.Sessions{}
+	_ server.Accounts     = (*postgis.DB)(nil)
+	_ server.Editor       = (*postgis.DB)(nil)
+	_ server.SessionStore = postgis.Sessions{}
 )
 
-// writeSide is what a store offers for sign-in and (once it implements
-// server.Editor) writes. SQLite has all of it; a store without it serves
-// read-only, with no accounts. (PostGIS joins here when it implements
-// server.Editor and server.Accounts.)
+// writeSide is what a store offers for sign-in and writes: accounts,
+// sessions and server.Editor, kept in the same database as the data.
 type writeSide struct {
 	accounts server.Accounts
 	sessions server.SessionStore
@@ -25,7 +27,10 @@ type writeSide struct {
 
 // writeSideOf returns db's write side, ok false when it has none.
 func writeSideOf(db store) (writeSide, bool) {
-	if d, ok := db.(*sqlite.DB); ok {
+	switch d := db.(type) {
+	case *sqlite.DB:
+		return writeSide{accounts: d, sessions: d.Sessions(), editor: d}, true
+	case *postgis.DB:
 		return writeSide{accounts: d, sessions: d.Sessions(), editor: d}, true
 	}
 	return writeSide{}, false
@@ -35,7 +40,7 @@ func writeSideOf(db store) (writeSide, bool) {
 func accountsOf(db store) (server.Accounts, error) {
 	ws, ok := writeSideOf(db)
 	if !ok {
-		return nil, fmt.Errorf("this database keeps no accounts yet (accounts are in SQLite databases only)")
+		return nil, fmt.Errorf("this database keeps no accounts")
 	}
 	return ws.accounts, nil
 }

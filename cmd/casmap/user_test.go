@@ -32,11 +32,19 @@ func postJSON(t *testing.T, url, body, token string) int {
 	return resp.StatusCode
 }
 
+// The account commands and the sign-ins they allow, on both stores.
 func TestUserCommands(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "casmap.db")
-	if _, err := casmapIn(t, "", "user", "list", "--db", db); err == nil || !strings.Contains(err.Error(), "does not exist") {
-		t.Errorf("user list on no database: %v, want a refusal", err)
-	}
+	t.Run("sqlite", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "casmap.db")
+		if _, err := casmapIn(t, "", "user", "list", "--db", db); err == nil || !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("user list on no database: %v, want a refusal", err)
+		}
+		testUserCommands(t, db)
+	})
+	t.Run("postgis", func(t *testing.T) { testUserCommands(t, pg.Database(t)) })
+}
+
+func testUserCommands(t *testing.T, db string) {
 	if _, err := casmapIn(t, "", "seed", "--db", db); err != nil {
 		t.Fatal(err)
 	}

@@ -35,3 +35,10 @@ func open(t *testing.T) (storetest.Store, func(t *testing.T) storetest.Store) {
 }
 
 func TestContract(t *testing.T) { storetest.Run(t, open) }
+
+func TestSessionsContract(t *testing.T) {
+	storetest.RunSessions(t, func(t *testing.T) storetest.SessionStore {
+		s, _ := open(t)
+		return s.(*postgis.DB).Sessions()
+	})
+}

@@ -76,8 +76,10 @@ var stagingColumns = []string{"n", "id", "properties", "geom", "minx", "miny", "
 // rows never replace a row with their id; "import" rows replace any), in
 // the order given or, when spatial, in PostGIS's spatial order. It
 // returns how many it read. Memory stays bounded by one row: COPY sends
-// them as they come.
-func writeFeatures(ctx context.Context, tx pgx.Tx, layer geodata.Layer, origin string, features featureSeq, spatial bool) (int, error) {
+// them as they come. beforeMove, when set, runs once the rows are staged
+// and checked and before they reach features (an import bumps the
+// version there, so the writers' lock is held for the move only).
+func writeFeatures(ctx context.Context, tx pgx.Tx, layer geodata.Layer, origin string, features featureSeq, spatial bool, beforeMove func() error) (int, error) {
 	if _, err := tx.Exec(ctx, createStaging); err != nil {
 		return 0, err
 	}
@@ -98,6 +100,11 @@ func writeFeatures(ctx context.Context, tx pgx.Tx, layer geodata.Layer, origin s
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return 0, err
+	}
+	if beforeMove != nil && src.count > 0 {
+		if err := beforeMove(); err != nil {
+			return 0, err
+		}
 	}
 	// A large import goes in along the map; a small one keeps its order.
 	order := "s.n"

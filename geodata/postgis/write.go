@@ -152,7 +152,7 @@ func seedLayer(ctx context.Context, tx pgx.Tx, ld geodata.LayerData, now time.Ti
 		return err
 	}
 	// The seed's kinds are the seed tests' to hold.
-	if _, err := writeFeatures(ctx, tx, geodata.Layer{ID: ld.Layer.ID}, geodata.OriginSeed, slicesSeq(ld.Features), false); err != nil {
+	if _, err := writeFeatures(ctx, tx, geodata.Layer{ID: ld.Layer.ID}, geodata.OriginSeed, slicesSeq(ld.Features), false, nil); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, refreshLayer, ld.Layer.ID, ld.Layer.Updated)
@@ -229,7 +229,13 @@ func (db *DB) ImportStream(ctx context.Context, layer string, features iter.Seq2
 	if err != nil {
 		return 0, wrap(ctx, err, "import into %s", layer)
 	}
-	n, err := writeFeatures(ctx, tx, l, geodata.OriginImport, features, true)
+	// The version is bumped once the rows are staged, before they move
+	// into features (the history records the generation it makes).
+	var snap *versionSnap
+	n, err := writeFeatures(ctx, tx, l, geodata.OriginImport, features, true, func() (err error) {
+		snap, err = db.bump(ctx, tx)
+		return err
+	})
 	if err != nil {
 		if errors.Is(err, geodata.ErrInvalid) && ctx.Err() == nil {
 			return 0, err
@@ -238,10 +244,6 @@ func (db *DB) ImportStream(ctx context.Context, layer string, features iter.Seq2
 	}
 	if n == 0 {
 		return 0, nil
-	}
-	snap, err := db.bump(ctx, tx)
-	if err != nil {
-		return 0, wrap(ctx, err, "import into %s", layer)
 	}
 	if _, err := tx.Exec(ctx, refreshLayer, layer, time.Now()); err != nil {
 		return 0, wrap(ctx, err, "import into %s", layer)
@@ -269,20 +271,24 @@ func (db *DB) Delete(ctx context.Context, layer, id string) error {
 	if err != nil {
 		return wrap(ctx, err, "delete %s/%s", layer, id)
 	}
-	var queryables []byte
-	if err := tx.QueryRow(ctx, selectQueryables, layer).Scan(&queryables); errors.Is(err, pgx.ErrNoRows) {
+	var kind string
+	if err := tx.QueryRow(ctx, selectKind, layer).Scan(&kind); errors.Is(err, pgx.ErrNoRows) {
 		return geodata.NotFoundf("layer %q does not exist", layer)
 	} else if err != nil {
 		return wrap(ctx, err, "delete %s/%s", layer, id)
 	}
-	tag, err := tx.Exec(ctx, deleteFeature, layer, id)
+	var old bounds
+	err = tx.QueryRow(ctx, selectBounds, layer, id).Scan(&old.minx, &old.miny, &old.maxx, &old.maxy, &old.start, &old.end)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return geodata.NotFoundf("feature %q not found in layer %q", id, layer)
+	}
 	if err != nil {
 		return wrap(ctx, err, "delete %s/%s", layer, id)
 	}
-	if tag.RowsAffected() == 0 {
-		return geodata.NotFoundf("feature %q not found in layer %q", id, layer)
+	if _, err := tx.Exec(ctx, deleteFeature, layer, id); err != nil {
+		return wrap(ctx, err, "delete %s/%s", layer, id)
 	}
-	if _, err := tx.Exec(ctx, refreshLayer, layer, time.Now()); err != nil {
+	if err := keepLayer(ctx, tx, layer, &old, nil); err != nil {
 		return wrap(ctx, err, "delete %s/%s", layer, id)
 	}
 	if err := db.commit(ctx, tx, snap); err != nil {

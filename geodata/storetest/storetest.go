@@ -14,8 +14,10 @@ import (
 	"iter"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/casmap/casmap/geodata/account"
 	"github.com/paulmach/orb"
 )
 
@@ -41,6 +43,39 @@ type Store interface {
 	CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, error)
 	CopyIn(ctx context.Context, fill func(geodata.Sink) error) error
 	Close() error
+
+	Editor
+	Accounts
+}
+
+// Editor is the write side the server takes edits through (server.Editor).
+type Editor interface {
+	Apply(ctx context.Context, c geodata.Change, reviewer string) (geodata.Revision, error)
+	Propose(ctx context.Context, c geodata.Change) (geodata.Proposal, error)
+	Proposals(ctx context.Context, f geodata.ProposalFilter) ([]geodata.Proposal, error)
+	Proposal(ctx context.Context, id int64) (geodata.Proposal, error)
+	Publish(ctx context.Context, id int64, reviewer, note string) (geodata.Revision, error)
+	CloseProposal(ctx context.Context, id int64, status geodata.ProposalStatus, by, note string) (geodata.Proposal, error)
+	History(ctx context.Context, layer, id string) ([]geodata.Revision, error)
+	ChangedSince(ctx context.Context, layer, id string, v geodata.Version) (bool, error)
+	FeatureAt(ctx context.Context, layer, id string, v geodata.Version) (geodata.Feature, error)
+	FeaturesAt(ctx context.Context, q geodata.VersionQuery, yield func(geodata.Feature) error) (string, error)
+}
+
+// Accounts is how the server signs people in (server.Accounts).
+type Accounts interface {
+	User(ctx context.Context, name string) (account.User, error)
+	UserByID(ctx context.Context, id int64) (account.User, error)
+	Users(ctx context.Context) ([]account.User, error)
+	AddUser(ctx context.Context, u account.User) (account.User, error)
+	UpdateUser(ctx context.Context, u account.User) error
+	AddToken(ctx context.Context, t account.Token) (account.Token, error)
+	TokenUser(ctx context.Context, hash []byte) (account.Token, account.User, error)
+	Tokens(ctx context.Context, userID int64) ([]account.Token, error)
+	RevokeToken(ctx context.Context, userID, tokenID int64) error
+	SignInFailed(ctx context.Context, name, addr string, at time.Time) error
+	SignInFailures(ctx context.Context, name, addr string, since time.Time) (byName, byAddr int, err error)
+	SignInSucceeded(ctx context.Context, name string) error
 }
 
 // Opener makes a new, empty store for one test, closed when the test
@@ -85,6 +120,11 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentReadsDuringWrites", testConcurrentReadsDuringWrites},
 		{"Cancelled", testCancelled},
 		{"CancelStopsWork", testCancelStopsWork},
+		{"ApplyKeepsHistoryAndVersions", testApplyKeepsHistoryAndVersions},
+		{"FeaturesAtAVersion", testFeaturesAtAVersion},
+		{"Proposals", testProposals},
+		{"ImportIsHistory", testImportIsHistory},
+		{"Accounts", testAccounts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })

@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"context"
@@ -9,8 +9,20 @@ import (
 	"github.com/casmap/casmap/geodata/account"
 )
 
-func TestAccounts(t *testing.T) {
-	db := seeded(t)
+// SessionStore is what scs needs of a store of sign-in sessions
+// (scs.CtxStore), as both stores provide it.
+type SessionStore interface {
+	FindCtx(ctx context.Context, token string) ([]byte, bool, error)
+	CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error
+	DeleteCtx(ctx context.Context, token string) error
+	Find(token string) ([]byte, bool, error)
+	Commit(token string, b []byte, expiry time.Time) error
+	Delete(token string) error
+}
+
+// Accounts are kept beside the data and never change its version.
+func testAccounts(t *testing.T, open Opener) {
+	db := seeded(t, open)
 	ctx := context.Background()
 	v := version(t, db)
 	u, err := db.AddUser(ctx, account.User{Name: "alice", Role: account.Editor, PasswordHash: "h1"})
@@ -68,10 +80,11 @@ func TestAccounts(t *testing.T) {
 	}
 }
 
-func TestSessions(t *testing.T) {
-	db := seeded(t)
+// RunSessions runs the contract of the session store (scs.CtxStore) on
+// the stores open makes.
+func RunSessions(t *testing.T, open func(t *testing.T) SessionStore) {
 	ctx := context.Background()
-	s := db.Sessions()
+	s := open(t)
 	if err := s.CommitCtx(ctx, "tok", []byte("data"), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}

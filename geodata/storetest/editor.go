@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// The write side of the contract (server.Editor): writes with their
+// history and versions, proposals, and the data as it was at a version.
+
 // edit is a change to the incidents layer of testData by "tester".
 func edit(op geodata.Op, id string, base geodata.Version, name string) geodata.Change {
 	c := geodata.Change{Layer: "incidents", ID: id, Op: op, Base: base, Author: "tester", Reason: "test " + string(op)}
@@ -18,8 +21,8 @@ func edit(op geodata.Op, id string, base geodata.Version, name string) geodata.C
 	return c
 }
 
-func TestApplyKeepsHistoryAndVersions(t *testing.T) {
-	db := seeded(t)
+func testApplyKeepsHistoryAndVersions(t *testing.T, open Opener) {
+	db := seeded(t, open)
 	ctx := context.Background()
 	v0 := version(t, db)
 	r1, err := db.Apply(ctx, edit(geodata.OpCreate, "new", "", "first"), "rev")
@@ -78,8 +81,8 @@ func TestApplyKeepsHistoryAndVersions(t *testing.T) {
 	}
 }
 
-func TestFeaturesAtAVersion(t *testing.T) {
-	db := seeded(t)
+func testFeaturesAtAVersion(t *testing.T, open Opener) {
+	db := seeded(t, open)
 	ctx := context.Background()
 	v0 := version(t, db)
 	before := allIDs(t, db, "incidents")
@@ -133,8 +136,8 @@ func TestFeaturesAtAVersion(t *testing.T) {
 	}
 }
 
-func TestProposals(t *testing.T) {
-	db := seeded(t)
+func testProposals(t *testing.T, open Opener) {
+	db := seeded(t, open)
 	ctx := context.Background()
 	v0 := version(t, db)
 	p, err := db.Propose(ctx, edit(geodata.OpCreate, "proposed", "", "draft"))
@@ -186,8 +189,8 @@ func TestProposals(t *testing.T) {
 }
 
 // Imports and seeds are kept in the history too.
-func TestImportIsHistory(t *testing.T) {
-	db := seeded(t)
+func testImportIsHistory(t *testing.T, open Opener) {
+	db := seeded(t, open)
 	ctx := context.Background()
 	id := allIDs(t, db, "incidents")[0]
 	v := version(t, db)
