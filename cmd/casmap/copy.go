@@ -47,15 +47,61 @@ func copyCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return fmt.Errorf("copy %s to %s: %w (nothing was written to %s)", dbName(*from), dbName(*to), err, dbName(*to))
 	}
-	fmt.Fprintf(stdout, "copied %d layers and %d features (%d of them imported) from %s (version %s) to %s in %s\n",
-		count.layers, count.features, count.imported, dbName(*from), v, dbName(*to), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "copied %d layers and %d features (%d of them imported), with the history of %d writes and %d proposals, from %s (version %s) to %s in %s\n",
+		count.layers, count.features, count.imported, count.revisions, count.proposals, dbName(*from), v, dbName(*to), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// countingSink passes a copy on, counting what goes by.
+// countingSink passes a copy on, counting what goes by. Both stores'
+// sinks keep the history (geodata.HistorySink), so it is passed on too.
 type countingSink struct {
 	geodata.Sink
 	layers, features, imported int
+	revisions, proposals       int
+}
+
+var _ geodata.HistorySink = (*countingSink)(nil)
+
+func (c *countingSink) history() (geodata.HistorySink, error) {
+	hs, ok := c.Sink.(geodata.HistorySink)
+	if !ok {
+		return nil, fmt.Errorf("the database copied into cannot keep a history")
+	}
+	return hs, nil
+}
+
+func (c *countingSink) CopyGenerations(ctx context.Context, generation, since int64) error {
+	hs, err := c.history()
+	if err != nil {
+		return err
+	}
+	return hs.CopyGenerations(ctx, generation, since)
+}
+
+func (c *countingSink) CopyRevision(ctx context.Context, r geodata.CopiedRevision) error {
+	c.revisions++
+	hs, err := c.history()
+	if err != nil {
+		return err
+	}
+	return hs.CopyRevision(ctx, r)
+}
+
+func (c *countingSink) CopyChange(ctx context.Context, ch geodata.CopiedChange) error {
+	hs, err := c.history()
+	if err != nil {
+		return err
+	}
+	return hs.CopyChange(ctx, ch)
+}
+
+func (c *countingSink) CopyProposal(ctx context.Context, p geodata.CopiedProposal) error {
+	c.proposals++
+	hs, err := c.history()
+	if err != nil {
+		return err
+	}
+	return hs.CopyProposal(ctx, p)
 }
 
 func (c *countingSink) CopyLayer(ctx context.Context, ld geodata.LayerData) error {

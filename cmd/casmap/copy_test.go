@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +12,8 @@ import (
 
 // TestCopyRoundTrip copies a SQLite database with an imported incident
 // into PostGIS and back into a new SQLite file: every layer exports the
-// same from all three, and copy says what it copied.
+// same from all three, the history of the seed and the import comes
+// along, and copy says what it copied.
 func TestCopyRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	first, back := filepath.Join(dir, "first.db"), filepath.Join(dir, "back.db")
@@ -21,7 +24,7 @@ func TestCopyRoundTrip(t *testing.T) {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	dsn := pg.Database(t)
-	said := regexp.MustCompile(`^copied (\d+) layers and (\d+) features \(1 of them imported\) from \S+ \(version \S+\) to \S+ in \S+\n$`)
+	said := regexp.MustCompile(`^copied (\d+) layers and (\d+) features \(1 of them imported\), with the history of 2 writes and 0 proposals, from \S+ \(version \S+\) to \S+ in \S+\n$`)
 	for _, hop := range [][2]string{{first, dsn}, {dsn, back}} {
 		out, err := runBinary(t, time.Minute, "copy", "--from", hop[0], "--to", hop[1])
 		if err != nil {
@@ -37,6 +40,17 @@ func TestCopyRoundTrip(t *testing.T) {
 			if got := exportLayer(t, db, layer); got != want {
 				t.Errorf("layer %s exported from %s differs from the original (%d bytes, want %d)", layer, db, len(got), len(want))
 			}
+		}
+	}
+	// The history comes along: the seed's create and the import of COPY1,
+	// at the same generations.
+	want := historyOf(t, first, "COPY1")
+	if len(want) != 1 || want[0] != "import create" {
+		t.Fatalf("history of COPY1 in the original = %v, want one import", want)
+	}
+	for _, db := range []string{dsn, back} {
+		if got := historyOf(t, db, "COPY1"); !slices.Equal(got, want) {
+			t.Errorf("history of COPY1 in %s = %v, want %v", db, got, want)
 		}
 	}
 	// A second copy into the now full database is refused, and says so.
@@ -58,3 +72,23 @@ func exportLayer(t *testing.T, db, layer string) string {
 }
 
 var exportStamp = regexp.MustCompile(`"(timeStamp|dataVersion)":"[^"]*",?`)
+
+// historyOf lists the kind and op of each revision of an incident.
+func historyOf(t *testing.T, db, id string) []string {
+	t.Helper()
+	s, err := openStore(context.Background(), db, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ws, _ := writeSideOf(s)
+	revs, err := ws.editor.History(context.Background(), "incidents", id)
+	if err != nil {
+		t.Fatalf("history of %s in %s: %v", id, db, err)
+	}
+	var out []string
+	for _, r := range revs {
+		out = append(out, r.Kind+" "+string(r.Op))
+	}
+	return out
+}

@@ -18,7 +18,8 @@ const (
 )
 
 // CopyOut streams the whole database to sink from one snapshot, layers
-// first, and returns the version it read.
+// first, then features, then, to a geodata.HistorySink, the history; it
+// returns the version it read.
 func (db *DB) CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, error) {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
@@ -53,6 +54,12 @@ func (db *DB) CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, 
 	}
 	if err := rows.Err(); err != nil {
 		return "", wrap(ctx, err, "copy out features")
+	}
+	rows.Close()
+	if hs, ok := sink.(geodata.HistorySink); ok {
+		if err := copyHistoryOut(ctx, tx, hs); err != nil {
+			return "", err
+		}
 	}
 	return db.version.version(s), nil
 }
@@ -111,9 +118,15 @@ func (db *DB) CopyIn(ctx context.Context, fill func(geodata.Sink) error) error {
 	if seeded {
 		return geodata.Invalidf("the database to copy into already holds layers; copy into a new, empty one")
 	}
+	if _, err := tx.Exec(ctx, historyOff); err != nil {
+		return wrap(ctx, err, "copy in")
+	}
 	sink := &copySink{tx: tx}
 	ferr := fill(sink)
 	if err := sink.finish(ctx, ferr); err != nil {
+		return err
+	}
+	if snap.gen, err = sink.endHistory(ctx); err != nil {
 		return err
 	}
 	for _, id := range sink.layers {
@@ -151,6 +164,13 @@ type copySink struct {
 	layers []string
 	rows   chan copyRow
 	done   chan error
+	// featuresEnded says the features' COPY has finished, with featErr.
+	featuresEnded bool
+	featErr       error
+	// history is the source's generation and history_since, once its
+	// history has come; changes streams its changes.
+	history *[2]int64
+	changes *copyStream
 }
 
 type copyRow struct {
@@ -204,15 +224,24 @@ func (s *copySink) CopyFeature(ctx context.Context, layer string, f geodata.Feat
 // finish ends the COPY and moves its rows into features; ferr is the
 // source's error, which wins.
 func (s *copySink) finish(ctx context.Context, ferr error) error {
-	if s.rows == nil {
-		return ferr
+	err := s.endFeatures(ctx)
+	if cerr := s.changes.end(); err == nil {
+		err = cerr
 	}
-	close(s.rows)
-	err := <-s.done
 	if ferr != nil {
 		return ferr
 	}
 	return err
+}
+
+// endFeatures ends the features' COPY, once, and moves its rows.
+func (s *copySink) endFeatures(ctx context.Context) error {
+	if s.rows == nil || s.featuresEnded {
+		return s.featErr
+	}
+	close(s.rows)
+	s.featErr, s.featuresEnded = <-s.done, true
+	return s.featErr
 }
 
 // copyAll copies rows into a staging table and from there into features,

@@ -25,8 +25,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // CopyOut streams the whole database to sink from one snapshot, layers
-// first, then features in the order they were added, and returns the
-// version it read.
+// first, then features in the order they were added, then, to a
+// geodata.HistorySink, the history; it returns the version it read.
 func (db *DB) CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -64,6 +64,12 @@ func (db *DB) CopyOut(ctx context.Context, sink geodata.Sink) (geodata.Version, 
 	if err := rows.Err(); err != nil {
 		return "", fmt.Errorf("sqlite: copy out features: %w", err)
 	}
+	rows.Close()
+	if hs, ok := sink.(geodata.HistorySink); ok {
+		if err := copyHistoryOut(ctx, tx, hs); err != nil {
+			return "", err
+		}
+	}
 	return geodata.Version(fmt.Sprintf("%s-%d", id, gen)), nil
 }
 
@@ -95,8 +101,10 @@ func copyLayersOut(ctx context.Context, tx *sql.Tx, sink geodata.Sink) error {
 }
 
 // CopyIn fills an empty database, in one transaction, with what fill
-// sends its sink (layers first, then features): all of it or, if fill or a
-// write fails, nothing. A database that holds layers already is refused.
+// sends its sink (a geodata.HistorySink: layers first, then features,
+// then the history, which takes the place of the copy's own): all of it
+// or, if fill or a write fails, nothing. A database that holds layers
+// already is refused.
 func (db *DB) CopyIn(ctx context.Context, fill func(geodata.Sink) error) error {
 	for _, pragma := range importPragmas {
 		if _, err := db.w.ExecContext(ctx, pragma); err != nil {
@@ -129,7 +137,12 @@ func (db *DB) CopyIn(ctx context.Context, fill func(geodata.Sink) error) error {
 			return fmt.Errorf("sqlite: copy in: %w", err)
 		}
 	}
-	if err := bump(ctx, tx); err != nil {
+	if sink.history != nil {
+		_, err = tx.ExecContext(ctx, keepGenerations, sink.history[0], sink.history[1])
+	} else {
+		err = bump(ctx, tx)
+	}
+	if err != nil {
 		return fmt.Errorf("sqlite: copy in: %w", err)
 	}
 	if err := db.commit(tx); err != nil {
@@ -145,6 +158,9 @@ type copySink struct {
 	n   int
 	// props are the property names seen, by layer.
 	props map[string]map[string]bool
+	// history is the source's generation and history_since, once its
+	// history has come.
+	history *[2]int64
 }
 
 func (s *copySink) CopyLayer(ctx context.Context, ld geodata.LayerData) error {

@@ -114,6 +114,7 @@ func Run(t *testing.T, open Opener) {
 		{"Delete", testDelete},
 		{"Copy", testCopy},
 		{"CopyAllOrNothing", testCopyAllOrNothing},
+		{"CopyKeepsHistory", testCopyKeepsHistory},
 		{"VersionChangesOnlyOnWrites", testVersionChangesOnlyOnWrites},
 		{"VersionDiffersAcrossDatabases", testVersionDiffersAcrossDatabases},
 		{"VersionSeenByAnotherHandle", testVersionSeenByAnotherHandle},
