@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import {
   LAYERS, clickableIncident, drawnCount, eventually, gotoMap, openPage, screenshotPath, settledCount, useCasmap,
 } from './harness.mjs';
+import { detailFor, zoomParam } from '../src/detail-zoom.js';
 
 describe('map page', () => {
   const app = useCasmap();
@@ -42,17 +43,18 @@ describe('map page', () => {
     await context.close();
   });
 
-  test('borders and GBAO load simplified for the zoom, finer on zooming in, never on zooming out', async () => {
+  test('borders, GBAO and rivers load simplified for the zoom, finer on zooming in, never on zooming out', async () => {
     setup();
     const { page, check, context, requests } = await openPage(browser);
     await gotoMap(page, server.url);
     const hashZoom = () => page.evaluate(() => Number(new URLSearchParams(location.hash.slice(1)).get('map').split('/')[0]));
     const loads = (id) => requests.map((u) => new URL(u)).filter((u) => u.pathname === `/api/collections/${id}/items`);
     const start = await hashZoom();
-    for (const id of ['borders', 'gbao']) {
+    const at = (z) => String(zoomParam(detailFor(z)) ?? null);
+    for (const id of ['borders', 'gbao', 'rivers']) {
       const first = loads(id);
       assert.equal(first.length, 1, `${id}: loaded once`);
-      assert.equal(first[0].searchParams.get('zoom'), String(Math.round(start)), `${id}: first load at zoom ${start}`);
+      assert.equal(String(first[0].searchParams.get('zoom')), at(start), `${id}: first load for zoom ${start}`);
     }
     for (const id of ['incidents', 'places', 'tapi', 'railways']) {
       assert.ok(loads(id).every((u) => !u.searchParams.has('zoom')), `${id}: loaded without zoom`);
@@ -68,20 +70,27 @@ describe('map page', () => {
     }
     const zoomed = await hashZoom();
     assert.equal(zoomed, start + 3, 'zoomed in three levels');
-    const want = String(Math.round(zoomed));
-    for (const id of ['borders', 'gbao']) {
-      const got = await eventually(() => loads(id).some((u) => u.searchParams.get('zoom') === want), true);
+    const want = at(zoomed);
+    assert.notEqual(want, at(start), 'three levels in need finer detail');
+    for (const id of ['borders', 'gbao', 'rivers']) {
+      const got = await eventually(() => loads(id).some((u) => String(u.searchParams.get('zoom')) === want), true);
       assert.ok(got, `${id}: loaded again at zoom ${want} (${loads(id).map((u) => u.search).join(', ')})`);
     }
     await page.waitForTimeout(500);
-    assert.equal(await drawnCount(page, 'borders'), drawn, 'the same borders drawn');
+    const near = await drawnCount(page, 'borders');
+    assert.ok(near > 0 && near <= drawn, `only the countries near the view are drawn (${near} of ${drawn})`);
     assert.equal(await page.locator('.layer-row[data-layer="borders"] .layer-count').textContent(), count, 'the same count');
 
-    // Zooming out keeps the finer data.
+    // Zooming out keeps the finer data, and draws every country again.
     const n = loads('borders').length;
-    await page.locator('.leaflet-control-zoom-out').click();
+    for (let i = 0; i < 3; i++) {
+      const before = await hashZoom();
+      await page.locator('.leaflet-control-zoom-out').click();
+      await page.waitForFunction((z) => Number(new URLSearchParams(location.hash.slice(1)).get('map').split('/')[0]) < z, before);
+    }
     await page.waitForTimeout(800);
     assert.equal(loads('borders').length, n, 'no load on zooming out');
+    assert.equal(await drawnCount(page, 'borders'), drawn, 'the same borders drawn as at the start');
     check();
     await context.close();
   });

@@ -1,14 +1,16 @@
 // layer-area.js draws an area layer (countries, provinces, GBAO): fills
 // that never take a click, so a click on land is a click on the map (it
 // closes the details), and names that do: a name opens its area. The
-// server simplifies the geometry for the zoom it was fetched at; zooming
-// in past it fetches finer geometry, zooming out never does.
+// geometry is fetched simplified for the zoom and finer on zooming in
+// (layer-detail.js).
 import L from 'leaflet';
 import { attributionOf, ensurePane, isSelected, titleOf } from './layer-common.js';
 import { LabelLayer } from './layer-labels.js';
 import { areaLabel, minZoomFor } from './label-place.js';
 import { baseStyle, HIGHLIGHT, paneOf } from './style.js';
-import { detailFor, refetchDetail, simplifies, zoomParam } from './detail-zoom.js';
+import {
+  Detail, cullToView, setGeometry, targetBounds,
+} from './layer-detail.js';
 
 /** NAME_ZOOMS: the zoom range names show in, per layer (countries give way to provinces). */
 const NAME_ZOOMS = { borders: [3, 8], provinces: [6, 12], gbao: [6, 10] };
@@ -31,7 +33,7 @@ export const AreaLayer = L.Layer.extend({
     this._features = [];
     this._byId = new Map();
     this._opaque = c.id === 'borders';
-    this._detail = null;
+    this._detail = new Detail({ collection: c, api: this.options.api, onRefine: (features) => this._refined(features) });
     this._geojson = L.geoJSON(null, {
       pane: paneOf(c.id), interactive: false, attribution: attributionOf(c), style: (f) => this._style(f),
       onEachFeature: (f, layer) => this._byId.set(String(f.id ?? ''), layer),
@@ -41,12 +43,9 @@ export const AreaLayer = L.Layer.extend({
 
   /** load fetches the features, simplified for zoom, and returns them. */
   async load(zoom) {
-    const c = this.options.collection;
-    const at = simplifies(c) ? detailFor(zoom) : null;
-    const fc = await this.options.api.items(c, { zoom: at === null ? undefined : zoomParam(at) });
-    this._detail = at;
-    this._setData(fc.features);
-    return fc.features;
+    const features = await this._detail.load(zoom);
+    this._setData(features);
+    return features;
   },
 
   features() {
@@ -67,20 +66,19 @@ export const AreaLayer = L.Layer.extend({
     this._names.addTo(map);
     this.options.state.on('select', this._highlight, this);
     this._highlight();
+    this._cull();
     this._scheduleRefine();
   },
 
   onRemove(map) {
     this.options.state.off('select', this._highlight, this);
-    clearTimeout(this._timer);
-    if (this._pending) this._pending.abort();
-    this._pending = null;
+    this._detail.stop();
     map.removeLayer(this._names);
     map.removeLayer(this._geojson);
   },
 
   getEvents() {
-    return { zoomend: this._scheduleRefine };
+    return { zoomend: this._scheduleRefine, zoomanim: this._cullAnim, moveend: this._cull };
   },
 
   /** setTilesUnder tells the land layer whether map tiles are drawn below it. */
@@ -118,6 +116,22 @@ export const AreaLayer = L.Layer.extend({
     this._geojson.clearLayers();
     this._geojson.addData({ type: 'FeatureCollection', features });
     this._names.setLabels(this._labels(features));
+    this._cull();
+  },
+
+  // Only the areas near the view are on the map (see layer-detail.js);
+  // before a zoom animation ends, those near where it ends.
+  _cull() {
+    this._cullTo(this._map && this._map.getBounds());
+  },
+
+  _cullTo(bounds) {
+    if (!this._map) return;
+    cullToView(bounds, this._geojson, this._byId.values(), (l) => l.setStyle(this._style(l.feature)));
+  },
+
+  _cullAnim(e) {
+    this._cullTo(targetBounds(this._map, e));
   },
 
   _labels(features) {
@@ -135,30 +149,14 @@ export const AreaLayer = L.Layer.extend({
     }).filter(Boolean);
   },
 
-  // Zooming in past the detail fetched asks for finer geometry; what is
-  // in flight for another zoom is dropped.
   _scheduleRefine() {
-    clearTimeout(this._timer);
-    this._timer = setTimeout(() => this._refine(), 250);
+    if (this._map) this._detail.schedule(this._map.getZoom());
   },
 
-  _refine() {
-    if (!this._map || this._detail === null) return;
-    const need = refetchDetail(this._detail, this._map.getZoom());
-    if (this._pending && this._pending.detail === need) return;
-    if (this._pending) this._pending.abort();
-    this._pending = null;
-    if (need === null) return;
-    const ctl = new AbortController();
-    ctl.detail = need;
-    this._pending = ctl;
-    this.options.api.items(this.options.collection, { zoom: zoomParam(need), signal: ctl.signal }).then((fc) => {
-      if (this._pending !== ctl) return;
-      this._detail = need;
-      this._setData(fc.features);
-      this._highlight();
-    }).catch(() => {}).finally(() => {
-      if (this._pending === ctl) this._pending = null;
-    });
+  // Finer geometry goes into the paths drawn; names stay where they are.
+  _refined(features) {
+    if (setGeometry(this._byId, features)) this._features = features;
+    else this._setData(features);
+    this._highlight();
   },
 });

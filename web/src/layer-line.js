@@ -11,6 +11,9 @@ import { LabelLayer } from './layer-labels.js';
 import { areaLabel, lineLabels, minZoomFor } from './label-place.js';
 import { featureStyle, HIGHLIGHT, INFRA_LAYERS, paneOf } from './style.js';
 import { statusOn } from './status.js';
+import {
+  Detail, cullToView, setGeometry, targetBounds,
+} from './layer-detail.js';
 
 const isArea = (f) => /Polygon/.test((f.geometry && f.geometry.type) || '');
 
@@ -35,14 +38,15 @@ export const LineLayer = L.Layer.extend({
       onEachFeature: (f, layer) => this._wire(f, layer),
     });
     this._names = new LabelLayer({ pane: 'names' });
+    this._detail = new Detail({ collection: c, api: this.options.api, onRefine: (features) => this._refined(features) });
   },
 
-  async load() {
-    const fc = await this.options.api.items(this.options.collection);
-    this._features = fc.features;
+  /** load fetches the features (geography simplified for zoom) and returns them. */
+  async load(zoom) {
+    this._features = await this._detail.load(zoom);
     this._redraw();
     this._names.setLabels(this._labels());
-    return fc.features;
+    return this._features;
   },
 
   features() {
@@ -53,9 +57,9 @@ export const LineLayer = L.Layer.extend({
     return this._features.find((f) => String(f.id) === String(fid)) || null;
   },
 
-  /** counts is how many features are drawn as of the day shown, of how many. */
+  /** counts is how many features are drawn as of the day shown (infrastructure), of how many. */
   counts() {
-    return { shown: this._geojson.getLayers().length, total: this._features.length };
+    return { shown: this._infra ? this._geojson.getLayers().length : this._features.length, total: this._features.length };
   },
 
   onAdd(map) {
@@ -65,13 +69,47 @@ export const LineLayer = L.Layer.extend({
     this.options.state.on('filter', this._onFilter, this);
     this.options.state.on('select', this._highlight, this);
     this._onFilter();
+    this._cull();
+    this._scheduleRefine();
   },
 
   onRemove(map) {
     this.options.state.off('filter', this._onFilter, this);
     this.options.state.off('select', this._highlight, this);
+    this._detail.stop();
     map.removeLayer(this._names);
     map.removeLayer(this._geojson);
+  },
+
+  getEvents() {
+    if (!this._detail.simplified) return {};
+    return { zoomend: this._scheduleRefine, zoomanim: this._cullAnim, moveend: this._cull };
+  },
+
+  _scheduleRefine() {
+    if (this._map) this._detail.schedule(this._map.getZoom());
+  },
+
+  // Geography keeps only the lines near the view on the map (see layer-detail.js).
+  _cull() {
+    this._cullTo(this._map && this._map.getBounds());
+  },
+
+  _cullTo(bounds) {
+    if (!this._map || !this._detail.simplified) return;
+    cullToView(bounds, this._geojson, this._byId.values(), (l) => l.setStyle && l.setStyle(this._style(l.feature)));
+  },
+
+  _cullAnim(e) {
+    this._cullTo(targetBounds(this._map, e));
+  },
+
+  // Finer geometry goes into the paths drawn; river names are placed on it again.
+  _refined(features) {
+    this._features = features;
+    if (!setGeometry(this._byId, features)) this._redraw();
+    this._names.setLabels(this._labels());
+    this._highlight();
   },
 
   reveal(fid) {
@@ -131,6 +169,7 @@ export const LineLayer = L.Layer.extend({
     this._byId.clear();
     this._geojson.clearLayers();
     this._geojson.addData({ type: 'FeatureCollection', features: this._features });
+    this._cull();
   },
 
   // Names of rivers and lakes; other line layers are named by hover. A

@@ -1,4 +1,4 @@
-// Unit tests of which zoom the polygon layers are fetched at (issue 6.3).
+// Unit tests of which zoom the polygon and geography layers are fetched at.
 // Run: npm run test:unit.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ describe('simplifies', () => {
     { kind: 'Polygon, MultiPolygon', want: true },
     { kind: 'Point', want: false },
     { kind: 'LineString', want: false },
+    { kind: 'MultiLineString, MultiPolygon', want: true },
     { kind: 'LineString, Point', want: false },
     { kind: 'MultiPolygon, Point', want: false },
     { kind: '', want: false },
@@ -24,19 +25,25 @@ describe('simplifies', () => {
     });
   }
   test('no collection', () => assert.equal(simplifies(null), false));
+  test('a layer left out', () => assert.equal(simplifies({ id: 'tapi', geometryKind: 'MultiLineString, MultiPolygon' }, { except: ['tapi'] }), false));
 });
 
-test('detailFor rounds the map zoom and is full detail from 13 on', () => {
+test('detailFor is the last step at or below the rounded zoom, and full detail from 12.5 on', () => {
   assert.equal(FULL_DETAIL_ZOOM, 13);
   assert.equal(detailFor(4.75), 5);
-  assert.equal(detailFor(4.25), 4);
+  assert.equal(detailFor(4.25), 3);
   assert.equal(detailFor(4.5), 5);
+  assert.equal(detailFor(5.25), 5);
+  assert.equal(detailFor(6.25), 5);
+  assert.equal(detailFor(6.5), 7);
   assert.equal(detailFor(3), 3);
-  assert.equal(detailFor(12.25), 12);
+  assert.equal(detailFor(10), 9);
+  assert.equal(detailFor(12.25), 11);
   assert.equal(detailFor(12.5), FULL);
   assert.equal(detailFor(13), FULL);
   assert.equal(detailFor(14), FULL);
-  assert.equal(detailFor(-1), 0);
+  assert.equal(detailFor(-1), 3);
+  assert.equal(detailFor(1), 3);
   assert.equal(detailFor(NaN), FULL);
 });
 
@@ -44,13 +51,15 @@ describe('refetchDetail', () => {
   const cases = [
     { name: 'same zoom', at: 5, zoom: 5, want: null },
     { name: 'fractional zoom rounding to the same', at: 5, zoom: 5.25, want: null },
-    { name: 'zoom in one level', at: 5, zoom: 6, want: 6 },
-    { name: 'zoom in three levels', at: 5, zoom: 7.75, want: 8 },
-    { name: 'zoom out', at: 8, zoom: 5, want: null },
-    { name: 'zoom out a little', at: 8, zoom: 7.5, want: null },
-    { name: 'zoom in to 12', at: 8, zoom: 12, want: 12 },
-    { name: 'zoom in to 13: full detail', at: 8, zoom: 13, want: FULL },
-    { name: 'zoom in to 14: full detail', at: 12, zoom: 14, want: FULL },
+    { name: 'zoom in one level, within the step', at: 5, zoom: 6, want: null },
+    { name: 'zoom in two levels: the next step', at: 5, zoom: 7, want: 7 },
+    { name: 'zoom in three levels', at: 5, zoom: 7.75, want: 7 },
+    { name: 'zoom out', at: 9, zoom: 5, want: null },
+    { name: 'zoom out a little', at: 9, zoom: 8.5, want: null },
+    { name: 'zoom in to 11', at: 9, zoom: 11, want: 11 },
+    { name: 'zoom in to 12: still step 11', at: 9, zoom: 12, want: 11 },
+    { name: 'zoom in to 13: full detail', at: 9, zoom: 13, want: FULL },
+    { name: 'zoom in to 14: full detail', at: 11, zoom: 14, want: FULL },
     { name: 'full detail already', at: FULL, zoom: 14, want: null },
     { name: 'full detail, zoomed out', at: FULL, zoom: 6, want: null },
   ];
