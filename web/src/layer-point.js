@@ -1,10 +1,16 @@
 // layer-point.js draws a point layer of named places (capitals, cities,
 // crossings): a small circle and a name each, both in the places pane, so
 // incidents, drawn above, are never covered by them. Which names show
-// depends on the zoom: capitals first, then cities, then the rest.
+// depends on the zoom: capitals first, then cities, then the rest. Names
+// are label markers (layer-labels.js), not tooltips: a tooltip measures
+// itself each time the map moves, which stalls zooming.
 import L from 'leaflet';
-import { attributionOf, ensurePane, isSelected, textSpan, titleOf } from './layer-common.js';
+import { attributionOf, ensurePane, isSelected, titleOf } from './layer-common.js';
+import { LabelLayer } from './layer-labels.js';
 import { HIGHLIGHT, paneOf, placeStyle } from './style.js';
+
+/** NAME_FROM is the zoom from which a place's name shows, by its kind. */
+const NAME_FROM = { capital: 4, city: 6 };
 
 /** PointLayer is one point collection. Options: collection, state, api. */
 export const PointLayer = L.Layer.extend({
@@ -28,12 +34,9 @@ export const PointLayer = L.Layer.extend({
           L.DomEvent.stop(e);
           this.options.state.select({ layer: this.id, id: fid });
         });
-        layer.bindTooltip(textSpan(titleOf(f)), {
-          permanent: true, direction: 'right', offset: [6, 0], pane,
-          className: `casmap-label casmap-label-${(f.properties && f.properties.kind) || 'other'}`,
-        });
       },
     });
+    this._names = new LabelLayer({ pane });
   },
 
   async load() {
@@ -42,6 +45,11 @@ export const PointLayer = L.Layer.extend({
     this._byId.clear();
     this._geojson.clearLayers();
     this._geojson.addData(fc);
+    this._names.setLabels(fc.features.filter((f) => f.geometry && f.geometry.type === 'Point').map((f) => {
+      const kind = (f.properties && f.properties.kind) || 'other';
+      const [lng, lat] = f.geometry.coordinates;
+      return { latlng: [lat, lng], text: titleOf(f), minZoom: NAME_FROM[kind] ?? 8, className: `casmap-place-name casmap-place-name-${kind}` };
+    }));
     return fc.features;
   },
 
@@ -60,18 +68,15 @@ export const PointLayer = L.Layer.extend({
   onAdd(map) {
     ensurePane(map, paneOf(this.id));
     this._geojson.addTo(map);
+    this._names.addTo(map);
     this.options.state.on('select', this._highlight, this);
-    this._zoomClasses();
     this._highlight();
   },
 
   onRemove(map) {
     this.options.state.off('select', this._highlight, this);
+    map.removeLayer(this._names);
     map.removeLayer(this._geojson);
-  },
-
-  getEvents() {
-    return { zoomend: this._zoomClasses };
   },
 
   reveal(fid) {
@@ -91,13 +96,5 @@ export const PointLayer = L.Layer.extend({
 
   _highlight() {
     for (const layer of this._geojson.getLayers()) layer.setStyle(this._style(layer.feature));
-  },
-
-  _zoomClasses() {
-    const z = this._map.getZoom();
-    const c = this._map.getContainer();
-    L.DomUtil[z >= 4 ? 'addClass' : 'removeClass'](c, 'labels-capitals');
-    L.DomUtil[z >= 6 ? 'addClass' : 'removeClass'](c, 'labels-cities');
-    L.DomUtil[z >= 8 ? 'addClass' : 'removeClass'](c, 'labels-all');
   },
 });
