@@ -74,7 +74,7 @@ async function main() {
     entryPoints: Object.values(ENTRIES),
     outdir: distDir,
     bundle: true,
-    minify: true,
+    minify: !process.env.CASMAP_NO_MINIFY,
     sourcemap: 'linked',
     format: 'esm',
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],

@@ -43,10 +43,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * startServer runs `casmap serve` on a free port with a database in a new
  * temp dir and waits (up to 20 s) for GET /healthz to answer 200.
  * prepare(bin, db), if given, runs first, on the database `casmap seed`
- * has just made, to fill it further.
+ * has just made, to fill it further. db, if given, is a database file to
+ * serve instead (a copy the caller made: the server may write to it).
  * It returns {url, stop, log}.
  */
-export async function startServer({ prepare = null } = {}) {
+export async function startServer({ prepare = null, db = null } = {}) {
   const bin = process.env.CASMAP_BIN || path.join(REPO, 'bin/casmap');
   if (!existsSync(bin)) {
     throw new Error(`casmap binary not found at ${bin}: run \`npm run build && go build -o bin/casmap ./cmd/casmap\` or set CASMAP_BIN`);
@@ -60,7 +61,7 @@ export async function startServer({ prepare = null } = {}) {
     await promisify(execFile)(bin, ['seed', '--db', path.join(dir, 'casmap.db')], { timeout: 60_000 });
     await prepare(bin, path.join(dir, 'casmap.db'));
   }
-  const child = spawn(bin, ['serve', '--addr', addr, '--db', path.join(dir, 'casmap.db')], {
+  const child = spawn(bin, ['serve', '--addr', addr, '--db', db || path.join(dir, 'casmap.db')], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, CASMAP_ADDR: '', CASMAP_DB: '' },
   });
