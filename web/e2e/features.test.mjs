@@ -121,6 +121,40 @@ describe('filters, URL state and search', () => {
     await context.close();
   });
 
+  test('an actor group brings ISKP and its linked cells together; countries are chosen several at a time', async () => {
+    setup();
+    const { page, check, context } = await openPage(browser);
+    await gotoMap(page, server.url);
+    const count = page.locator('.layer-row[data-layer="incidents"] .layer-count');
+    const byName = String(await matched('actor=ISKP'));
+    const byGroup = await matched('actor_group=ISKP');
+    assert.ok(byGroup > Number(byName), `the group (${byGroup}) holds more than the exact name (${byName})`);
+    await choose(page, 'actor_group', 'ISKP');
+    assert.equal(await eventually(() => count.getAttribute('data-count'), String(byGroup)), String(byGroup), 'by actor group');
+    const countries = page.locator('.filter-multi-country .filter-multi-item');
+    const label = (code) => countries.filter({ has: page.locator(`input[value="${code}"]`) }).locator('.filter-multi-label');
+    assert.match(await label('RUS').textContent(), /^Russia\d*$/, 'countries listed by name, with their count');
+    assert.match(await label('DEU').textContent(), /^Germany\d*$/, 'countries beyond the borders layer by name too');
+    const codes = (await countries.locator('.filter-multi-label').allTextContents()).filter((t) => /^[A-Z]{3}\d*$/.test(t));
+    assert.deepEqual(codes, [], 'no country listed by its code');
+    await choose(page, 'country', 'RUS');
+    await choose(page, 'country', 'DEU');
+    const want = String(await matched('actor_group=ISKP&country=RUS,DEU'));
+    assert.equal(await eventually(() => count.getAttribute('data-count'), want), want, 'ISKP in Russia or Germany');
+    assert.match(page.url(), /actor_group=ISKP/);
+    assert.match(page.url(), /country=(RUS,DEU|DEU,RUS)/);
+    await page.locator('.casmap-table-toggle').click();
+    await page.locator('#table').waitFor({ state: 'visible' });
+    const titles = await page.locator('#table .event-row td.col-title').allTextContents();
+    assert.equal(titles.length, Number(want), 'one row each');
+    assert.deepEqual([...new Set(await page.locator('#table .event-row td.col-country').allTextContents())].sort(), ['Germany', 'Russia']);
+    for (const t of ['Crocus City Hall attack near Moscow', 'Suspected ISKP plot against Cologne Cathedral at New Year']) {
+      assert.ok(titles.includes(t), `${t} (not by the name "ISKP" alone) is listed`);
+    }
+    check();
+    await context.close();
+  });
+
   test('dragging across the timeline chooses a range of months, committed once', async () => {
     setup();
     const { page, check, context } = await openPage(browser);

@@ -23,6 +23,7 @@ import { SearchBox, indexEntry } from './search.js';
 import { titleOf } from './layer-common.js';
 import { citationOf } from './citation.js';
 import { addEditing } from './editing.js';
+import { worldCountryNames } from './country-names.js';
 
 /** REGION is Afghanistan and the five Central Asian states. */
 const REGION = L.latLngBounds([29, 52], [48, 81]);
@@ -119,7 +120,7 @@ async function boot() {
   // highlight moves the selected element.
   new DetailsPanel({ root: byId('details'), state, layers, collections: new Map(collections.map((c) => [c.id, c])), api, map });
   model.on('change', (m) => state.fire('counts', { id: incidents.id, shown: m.matched, total: m.total }));
-  const countryNames = {};
+  const countryNames = worldCountryNames();
   const { search, panel } = addControls(map, { state, api, model, collections, layers, countryNames });
   state.on('visible', ({ id, on }) => {
     const layer = layers.get(id);
