@@ -207,7 +207,7 @@ describe('infrastructure, proximity and incident details', () => {
       await context.close();
     });
 
-    test(`${vp.name}: "Download view" gives the filtered incidents in the map's view, as GeoJSON and CSV`, async () => {
+    test(`${vp.name}: "Download view" gives the filtered incidents in the map's view, as GeoJSON, CSV and KML`, async () => {
       setup();
       const { page, check, context } = await openPage(browser, vp);
       await gotoMap(page, server.url, '#map=6/37.5/68.5&confidence=confirmed');
@@ -231,6 +231,11 @@ describe('infrastructure, proximity and incident details', () => {
       const rows = csvRecords(await readFile(await csv.path(), 'utf8')).filter((r) => r.length > 1);
       assert.deepEqual(rows[0].slice(0, 3), ['id', 'lon', 'lat'], 'CSV header');
       assert.equal(rows.length - 1, want, 'CSV: what the API matches');
+      assert.match(await link('kml').getAttribute('download'), /^casmap-incidents-confirmed-view-\d{4}-\d{2}-\d{2}\.kml$/, 'KML named alike');
+      const [kml] = await Promise.all([page.waitForEvent('download'), link('kml').click()]);
+      const doc = await readFile(await kml.path(), 'utf8');
+      assert.match(doc, /^<\?xml[^>]*>\s*<kml /, 'a KML document');
+      assert.equal((doc.match(/<Placemark[ >]/g) || []).length, want, 'KML: a placemark for each incident the API matches');
 
       // Zoomed out past the antimeridian, the bbox stays inside the world.
       await gotoMap(page, server.url, '#map=3/40/170');

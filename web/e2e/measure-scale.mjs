@@ -132,14 +132,23 @@ async function main() {
       const ready = await page.evaluate(() => ({ ready: Math.round(window.__ready), drawn: Math.round(window.__drawn || 0) }));
       const firstBytes = await bytes(page);
       const firstRequests = requests.length;
+      const aggregates = () => page.evaluate(() => ({
+        bars: document.querySelectorAll('.histogram-bar').length,
+        actors: document.querySelectorAll('.filter-multi-actor .filter-multi-item').length,
+        count: document.querySelector('.layer-row[data-layer="incidents"] .layer-count')?.dataset.count,
+      }));
+      const agg = await aggregates();
       const t0 = await page.evaluate(() => performance.now());
       await interact(page);
       const s = await stalls(page, t0);
       const allBytes = await bytes(page);
       const mode = await page.locator('#map').getAttribute('data-scale-mode');
+      const after = await aggregates();
+      const statsAsked = requests.filter((u) => new URL(u).pathname.endsWith('/incidents/stats')).length;
       console.log(`run ${run}: ${total} incidents (${mode || 'loaded whole'}); map ready ${ready.ready} ms, first incidents drawn ${ready.drawn} ms; `
         + `${(firstBytes / 1024).toFixed(0)} KiB in ${firstRequests} requests to ready, ${((allBytes - firstBytes) / 1024).toFixed(0)} KiB in ${requests.length - firstRequests} more while zooming and panning; `
         + `frames ${s.frames}, gaps max ${s.max} ms, p99 ${s.p99} ms, p95 ${s.p95} ms, ${s.over50} over 50 ms, ${s.over100} over 100 ms, ${s.over250} over 250 ms; `
+        + `histogram ${agg.bars} months (${after.bars} after), ${agg.actors} actors listed, panel count ${agg.count}, ${statsAsked} stats requests; `
         + `${s.longFrames} long frames: ${s.scriptMs} ms in scripts (${s.top}), ${s.renderMs} ms rendering`);
       await context.close();
     }

@@ -26,6 +26,11 @@ function incidentRequests(requests) {
   return requests.map((u) => new URL(u)).filter((u) => /^\/api\/collections\/incidents\/(items|clusters)$/.test(u.pathname));
 }
 
+// incidentStats returns the stats requests for incidents.
+function incidentStats(requests) {
+  return requests.map((u) => new URL(u)).filter((u) => u.pathname === '/api/collections/incidents/stats');
+}
+
 describe('map at scale', () => {
   const app = useCasmap({ prepare: gen });
 
@@ -46,6 +51,19 @@ describe('map at scale', () => {
     assert.equal(await page.locator('.leaflet-incidents-pane path.casmap-incident').count(), 0, 'no single incidents');
     const label = await page.locator('.casmap-scale-count').first().textContent();
     assert.match(label, /^\d+$/, 'a cluster is labelled with its count');
+
+    // The histogram, the actor list and the legend counts come from the
+    // server's stats, not from features loaded: all there at this size.
+    const bars = page.locator('.histogram-bar');
+    await page.waitForFunction(() => document.querySelectorAll('.histogram-bar').length > 12);
+    const barSum = (await bars.evaluateAll((els) => els.map((b) => Number((/: (\d+) incident/.exec(b.title) || [0, 0])[1])))).reduce((a, b) => a + b, 0);
+    assert.ok(barSum > GENERATED, `the bars count the generated incidents (${barSum})`);
+    const actors = page.locator('.filter-multi-actor .filter-multi-item');
+    await page.waitForFunction(() => document.querySelectorAll('.filter-multi-actor .filter-multi-item').length > 5);
+    assert.ok(await actors.count() > 5, 'the actor list is filled');
+    const legendSum = (await page.locator('.legend-categories .legend-count').allTextContents()).reduce((a, b) => a + Number(b || 0), 0);
+    assert.equal(legendSum, total, 'the legend counts add up to the layer');
+    assert.ok(incidentStats(requests).length > 0, 'the page asked the stats');
 
     // An unchecked large layer sends nothing when the map moves.
     const before = incidentRequests(requests).length;
