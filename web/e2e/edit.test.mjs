@@ -78,8 +78,11 @@ describe('editing', () => {
     await ed.getByText('Proposed: a reviewer will check it').waitFor();
     assert.equal(await placeNamed(server.url, 'Test crossing'), undefined, 'a proposal is not published');
 
+    // A visitor looks closely at the spot, where places are named.
+    const [, lat, lng] = new URLSearchParams(new URL(ed.url()).hash.slice(1)).get('map').split('/');
+    const spot = `#map=9/${lat}/${lng}`;
     const visitor = await openPage(browser);
-    await gotoMap(visitor.page, server.url);
+    await gotoMap(visitor.page, server.url, spot);
     assert.equal(await visitor.page.getByText('Test crossing').count(), 0, 'an anonymous visitor does not see the proposal');
 
     const reviewer = await openPage(browser);
@@ -100,6 +103,7 @@ describe('editing', () => {
     await visitor.page.reload();
     await visitor.page.waitForSelector('html[data-casmap-state="ready"]');
     assert.equal(await eventually(() => visitor.page.getByText('Test crossing').count(), 1), 1, 'the visitor sees it once published');
+    assert.equal(await visitor.page.getByText('Test crossing').isVisible(), true, 'its name is on the map');
 
     // The reviewer renames it (published at once), then reverts the rename.
     await rv.reload();
