@@ -44,7 +44,7 @@ func hostile(c *client, pid int) error {
 		}},
 		{"64 concurrent uncached clusters and stats", func(st *stats) {
 			concurrently(64, func(i int) {
-				path := fmt.Sprintf("/api/collections/incidents/clusters?zoom=%d&datetime=2022-01-%02d/2024-12-31", 3+i%8, 1+i%28)
+				path := fmt.Sprintf("/api/collections/incidents/clusters?zoom=%d&datetime=2022-01-%02d/2024-12-31", 3+i%6, 1+i%28)
 				if i%2 == 1 {
 					path = fmt.Sprintf("/api/collections/incidents/stats?datetime=2021-%02d-01/..", 1+i%12)
 				}

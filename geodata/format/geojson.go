@@ -17,6 +17,8 @@ type geojsonEncoder struct {
 	w        *bufio.Writer
 	d        Doc
 	returned int
+	// buf is reused from feature to feature.
+	buf []byte
 }
 
 func newGeoJSON(w io.Writer, d Doc) (Encoder, error) {
@@ -26,17 +28,16 @@ func newGeoJSON(w io.Writer, d Doc) (Encoder, error) {
 }
 
 func (e *geojsonEncoder) Feature(f geodata.Feature) error {
-	b, err := json.Marshal(f.ToGeoJSON())
-	if err != nil {
+	var err error
+	e.buf = e.buf[:0]
+	if e.returned > 0 {
+		e.buf = append(e.buf, ',')
+	}
+	if e.buf, err = appendFeature(e.buf, f); err != nil {
 		return err
 	}
-	if e.returned > 0 {
-		if err := e.w.WriteByte(','); err != nil {
-			return err
-		}
-	}
 	e.returned++
-	_, err = e.w.Write(b)
+	_, err = e.w.Write(e.buf)
 	return err
 }
 

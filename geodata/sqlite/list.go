@@ -65,7 +65,7 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 	if err != nil {
 		return geodata.PageInfo{}, fmt.Errorf("sqlite: plan %s: %w", q.Layer, err)
 	}
-	r := pageRun{tx: tx, layer: q.Layer, checks: checks(q), near: near, yield: yield, budget: db.bounds.scanBudget}
+	r := pageRun{tx: tx, layer: q.Layer, checks: checks(q), near: near, yield: yield, budget: db.bounds.scanBudget, met: p.met}
 	info, err := r.run(ctx, p.drv, after, limit, q.Offset)
 	if err != nil {
 		return geodata.PageInfo{}, err
@@ -94,6 +94,8 @@ type pageRun struct {
 	yield  func(geodata.Feature) error
 	// budget bounds the candidates the page checks.
 	budget int
+	// met says the candidates meet every filter but proximity already.
+	met bool
 }
 
 // run reads from the driver's candidates after rid after, skips offset
@@ -143,6 +145,9 @@ func (r *pageRun) run(ctx context.Context, drv driver, after int64, limit, offse
 func (r *pageRun) check(ctx context.Context, cands []int64) ([]int64, error) {
 	if len(cands) == 0 {
 		return nil, nil
+	}
+	if r.met && r.near == nil {
+		return cands, nil
 	}
 	args := append([]any{r.layer, ridList(cands)}, r.checks.args...)
 	rows, err := r.tx.QueryContext(ctx, checkChunk+r.checks.sql()+checkOrder, args...)

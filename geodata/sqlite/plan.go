@@ -75,6 +75,9 @@ type plan struct {
 	// matched is the count of matches when the plan knows it already, or
 	// -1.
 	matched int
+	// met says every candidate meets every filter of the query but
+	// proximity, so a page checks none of them again.
+	met bool
 	// kind names the driver, for tests and logs.
 	kind string
 }
@@ -177,7 +180,7 @@ func (db *DB) aggPlan(ctx context.Context, q geodata.Query, count int, gen int64
 	if err != nil || !ok {
 		return nil, err
 	}
-	p := &plan{drv: sortedDriver(rids), exact: rids, kind: "agg", matched: len(rids)}
+	p := &plan{drv: sortedDriver(rids), exact: rids, kind: "agg", matched: len(rids), met: true}
 	if q.Near != nil {
 		// The distance is measured on the page; a count measures all.
 		p.matched, p.counted = -1, len(rids) <= db.bounds.sortCap

@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"testing"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
 )
 
 // BenchmarkScale measures the store on a large database made by casmap gen
@@ -42,6 +44,23 @@ func BenchmarkScale(b *testing.B) {
 			}
 		})
 	}
+	b.Run("items-viewports", func(b *testing.B) {
+		// Boxes of 0.1 degree jittered around real incidents, as the
+		// viewports of make bench-scale, from the aggregate once built.
+		if _, err := db.Stats(ctx, geodata.Query{Layer: "incidents"}); err != nil {
+			b.Fatal(err)
+		}
+		pts := samplePoints(ctx, b, db, 500)
+		r := rand.New(rand.NewPCG(1, 2))
+		for b.Loop() {
+			p := pts[r.IntN(len(pts))]
+			x, y := p[0]+(r.Float64()-0.5)*0.1, p[1]+(r.Float64()-0.5)*0.1
+			q := geodata.Query{Layer: "incidents", BBox: bound(x-0.05, y-0.05, x+0.05, y+0.05), Limit: 100}
+			if _, err := geodata.ReadPage(ctx, db, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	region := geodata.Query{Layer: "incidents", BBox: bound(52, 29, 81, 48)}
 	for _, z := range []int{3, 5, 8, 12} {
 		b.Run("clusters-region-zoom"+string(rune('0'+z/10))+string(rune('0'+z%10)), func(b *testing.B) {
@@ -63,4 +82,22 @@ func BenchmarkScale(b *testing.B) {
 			}
 		}
 	})
+}
+
+// samplePoints returns where n incidents of the layer lie, taken every
+// so many features along the layer.
+func samplePoints(ctx context.Context, b *testing.B, db *DB, n int) []orb.Point {
+	b.Helper()
+	var pts []orb.Point
+	step := 0
+	_, err := db.Features(ctx, geodata.Query{Layer: "incidents", Limit: 10000}, func(f geodata.Feature) error {
+		if step++; step%(10000/n) == 0 {
+			pts = append(pts, f.Geometry.Bound().Center())
+		}
+		return nil
+	})
+	if err != nil || len(pts) == 0 {
+		b.Fatalf("sample points: %v (%d)", err, len(pts))
+	}
+	return pts
 }
