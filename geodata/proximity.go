@@ -106,6 +106,29 @@ func addSegments(m *Measure, g orb.Geometry) {
 // measures in an equirectangular projection centred on p, which is within
 // about 1% of the great-circle distance out to several hundred kilometres.
 func (m *Measure) DistanceKm(p orb.Point) float64 {
+	return m.nearestKm(p, math.Inf(1), false)
+}
+
+// WithinKm reports whether DistanceKm(p) <= km, looking only at the
+// segments whose boxes lie within km of p and stopping at the first
+// within it: on a border of thousands of segments, a few of them.
+func (m *Measure) WithinKm(p orb.Point, km float64) bool {
+	return m.nearestKm(p, km, true) <= km
+}
+
+// Within reports whether g lies within km of the geometry, as
+// GeometryKm(g) <= km does.
+func (m *Measure) Within(g orb.Geometry, km float64) bool {
+	if p, ok := g.(orb.Point); ok {
+		return m.WithinKm(p, km)
+	}
+	return m.GeometryKm(g) <= km
+}
+
+// nearestKm returns the distance from p to the nearest segment when it is
+// at most bound, and some distance above bound otherwise; with first, any
+// distance within bound, the first found.
+func (m *Measure) nearestKm(p orb.Point, bound float64, first bool) float64 {
 	rad := math.Pi / 180
 	kx := earthRadiusKm * rad * math.Cos(p[1]*rad)
 	ky := earthRadiusKm * rad
@@ -119,16 +142,21 @@ func (m *Measure) DistanceKm(p orb.Point) float64 {
 		return dx*dx + dy*dy
 	}
 	best := math.Inf(1)
+	// far is the square of the distance past which nothing can matter.
+	far := func() float64 { return math.Min(best, bound*(1+1e-12)) }
 	for _, r := range m.runs {
-		if boxKm2(r.box) >= best*best {
+		if f := far(); boxKm2(r.box) > f*f {
 			continue
 		}
 		for _, s := range m.segs[r.start:r.end] {
-			if boxKm2(s.box) >= best*best {
+			if f := far(); boxKm2(s.box) > f*f {
 				continue
 			}
 			if d := planar.DistanceFromSegment(toKm(s.a), toKm(s.b), orb.Point{}); d < best {
 				best = d
+				if first && best <= bound {
+					return best
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package geodata_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/casmap/casmap/geodata"
@@ -90,5 +91,35 @@ func TestMeasureContains(t *testing.T) {
 	}
 	if geodata.NewMeasure(orb.LineString{{0, 0}, {1, 1}}).Contains(orb.Point{0.5, 0.5}) {
 		t.Error("a line contains nothing")
+	}
+}
+
+// WithinKm answers as DistanceKm does, for points near and far from a
+// long ragged line and a polygon, and at exactly the distance.
+func TestWithinKmAgreesWithDistanceKm(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 9))
+	var line orb.LineString
+	for i := range 2000 {
+		line = append(line, orb.Point{60 + float64(i)*0.007, 35 + 0.3*math.Sin(float64(i)/15) + r.Float64()*0.01})
+	}
+	targets := map[string]*geodata.Measure{
+		"line":    geodata.NewMeasure(line),
+		"polygon": geodata.NewMeasure(orb.Polygon{{{60, 29}, {75, 29}, {75, 38.5}, {60, 38.5}, {60, 29}}}),
+	}
+	for name, m := range targets {
+		for range 3000 {
+			p := orb.Point{58 + r.Float64()*20, 27 + r.Float64()*14}
+			km := r.Float64() * 300
+			d := m.DistanceKm(p)
+			if got, want := m.WithinKm(p, km), d <= km; got != want {
+				t.Errorf("%s: WithinKm(%v, %g) = %v; DistanceKm %g", name, p, km, got, d)
+			}
+			if !m.WithinKm(p, d) {
+				t.Errorf("%s: WithinKm(%v, its own distance %g) = false", name, p, d)
+			}
+			if !m.Within(p, d) {
+				t.Errorf("%s: Within(%v, %g) = false", name, p, d)
+			}
+		}
 	}
 }

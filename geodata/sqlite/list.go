@@ -66,6 +66,12 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 		return geodata.PageInfo{}, fmt.Errorf("sqlite: plan %s: %w", q.Layer, err)
 	}
 	r := pageRun{tx: tx, layer: q.Layer, checks: checks(q), near: near, yield: yield, budget: db.bounds.scanBudget, met: p.met}
+	if p.measured {
+		r.near = nil
+	}
+	if p.look > 0 {
+		r.budget = p.look
+	}
 	info, err := r.run(ctx, p.drv, after, limit, q.Offset)
 	if err != nil {
 		return geodata.PageInfo{}, err
@@ -133,6 +139,10 @@ func (r *pageRun) run(ctx context.Context, drv driver, after int64, limit, offse
 			return info, nil
 		case len(cands) > 0:
 			pos = cands[len(cands)-1]
+		}
+		if s, ok := drv.(scanner); ok {
+			reached, looked := s.progress()
+			pos, scanned = reached, scanned-len(cands)+looked
 		}
 		if info.Returned == limit || scanned >= r.budget {
 			info.Next = geodata.KeyCursor(pos)

@@ -127,7 +127,7 @@ func nearCandidates(ctx context.Context, tx *sql.Tx, num int64, t *nearTarget, b
 
 // within reports whether g lies within the target's distance.
 func (t *nearTarget) within(g orb.Geometry) bool {
-	return t.measure.GeometryKm(g) <= t.km
+	return t.measure.Within(g, t.km)
 }
 
 func intersect(a, b orb.Bound) (orb.Bound, bool) {

@@ -76,8 +76,12 @@ type plan struct {
 	// -1.
 	matched int
 	// met says every candidate meets every filter of the query but
-	// proximity, so a page checks none of them again.
-	met bool
+	// proximity, so a page checks none of them again; measured that they
+	// are within the distance of proximity too.
+	met, measured bool
+	// look, when above 0, is the budget of candidates of the page in
+	// place of the store's.
+	look int
 	// kind names the driver, for tests and logs.
 	kind string
 }
@@ -85,7 +89,7 @@ type plan struct {
 // planQuery picks the driver for q on the layer numbered num with count
 // features; near, when set, is the proximity target.
 func (db *DB) planQuery(ctx context.Context, tx *sql.Tx, q geodata.Query, num int64, count int, gen int64, near *nearTarget) (*plan, error) {
-	if p, err := db.aggPlan(ctx, q, count, gen); p != nil || err != nil {
+	if p, err := db.aggPlan(ctx, q, count, gen, near); p != nil || err != nil {
 		return p, err
 	}
 	best := &plan{drv: walkDriver{layer: q.Layer}, kind: "walk", matched: -1}
@@ -155,37 +159,6 @@ func (db *DB) planQuery(ctx context.Context, tx *sql.Tx, q geodata.Query, num in
 		return &plan{drv: sortedDriver(rids), exact: rids, counted: true, kind: "walk", matched: -1}, nil
 	}
 	return best, nil
-}
-
-// aggPlan drives a page with a box from the layer's aggregate when the
-// store holds one of this generation: every filter but proximity is
-// applied in memory to the features of the box's area, whatever their
-// number up to aggScan, and the matches, sorted, drive the page, counted
-// exactly. Without an aggregate (a large layer's is being built after a
-// write) it returns nil and the indexes of the database do.
-func (db *DB) aggPlan(ctx context.Context, q geodata.Query, count int, gen int64) (*plan, error) {
-	if q.BBox == nil {
-		return nil, nil
-	}
-	ix := db.aggs.Peek(q.Layer, gen)
-	if ix == nil {
-		if count >= warmMin {
-			db.buildSoon(q.Layer)
-		}
-		return nil, nil
-	}
-	nq := q
-	nq.Near = nil
-	rids, ok, err := ix.Rids(ctx, nq, db.bounds.aggScan)
-	if err != nil || !ok {
-		return nil, err
-	}
-	p := &plan{drv: sortedDriver(rids), exact: rids, kind: "agg", matched: len(rids), met: true}
-	if q.Near != nil {
-		// The distance is measured on the page; a count measures all.
-		p.matched, p.counted = -1, len(rids) <= db.bounds.sortCap
-	}
-	return p, nil
 }
 
 // drivingValues returns the texts under which feature_values lists the

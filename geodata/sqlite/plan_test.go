@@ -133,14 +133,15 @@ func TestPagesMatchEveryFilter(t *testing.T) {
 			t.Errorf("no random query used the %s plan (plans used: %v)", k, kinds)
 		}
 	}
-	// With the layer's aggregate built, boxes are driven from it, up to
-	// the bound of what it scans.
+	// With the layer's aggregate built, boxes and proximity are driven
+	// from it: collected when their area holds up to the bound of what it
+	// scans, walked in rid order beyond.
 	if _, err := db.Stats(context.Background(), geodata.Query{Layer: "incidents"}); err != nil {
 		t.Fatal(err)
 	}
 	db.bounds.aggScan = 1500
 	kinds = pagesMatch(t, db, fs, 80)
-	for _, k := range []string{"agg", "rtree"} {
+	for _, k := range []string{"agg", "agg-near", "agg-walk"} {
 		if kinds[k] == 0 {
 			t.Errorf("with the aggregate, no random query used the %s plan (plans used: %v)", k, kinds)
 		}

@@ -118,7 +118,7 @@ func testCursors(t *testing.T, open Opener) {
 	}
 }
 
-// testBoxesAfterAggregate asks the same boxed queries before and after
+// testBoxesAfterAggregate asks the same boxed and proximity queries before and after
 // the layer's aggregate exists (which stores may drive boxes from): the
 // same features, in the same order, and a count that agrees.
 func testBoxesAfterAggregate(t *testing.T, open Opener) {
@@ -130,12 +130,18 @@ func testBoxesAfterAggregate(t *testing.T, open Opener) {
 		{Layer: "incidents", BBox: bound(60, 30, 72, 40), Limit: 1, Offset: 1},
 		{Layer: "incidents", BBox: bound(68, 34, 70, 39), Interval: &geodata.Interval{Start: day("2022-06-01")}},
 		{Layer: "incidents", BBox: bound(0, 0, 1, 1)},
+		{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 100}},
+		{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 600}, Props: map[string][]string{"actor": {"ISKP"}}, Limit: 1},
+		{Layer: "incidents", Near: &geodata.Near{Layer: "tapi", Km: 300}, BBox: bound(60, 30, 66, 36)},
 	}
 	before := make([]geodata.Page, len(queries))
 	for i, q := range queries {
 		var err error
 		if before[i], err = geodata.ReadPage(ctx, s, q); err != nil {
 			t.Fatal(err)
+		}
+		if q.Near != nil && len(before[i].Features) == 0 {
+			t.Fatalf("%+v: nothing near to compare", q)
 		}
 	}
 	if _, err := s.Stats(ctx, geodata.Query{Layer: "incidents"}); err != nil {
