@@ -36,23 +36,25 @@ func (ix *Index) Clusters(ctx context.Context, q geodata.Query, zoom int) ([]geo
 	shift := uint(2 * max(0, keyZoom-zoom))
 	var last *cellSum
 	lastKey := uint64(math.MaxUint64)
-	err = m.each(ctx, func(p int32) {
+	add := func(p int32) {
 		b := ix.box[p]
 		c := b.Center()
 		if zoom > keyZoom || ix.key[p]>>shift != lastKey {
-			cell := [2]int{int(math.Max(0, c[0]+180) / deg), int(math.Max(0, c[1]+90) / deg)}
+			cell := cellOf(c, deg)
 			last = cells[cell]
 			if last == nil {
-				last = &cellSum{c: geodata.Cluster{Cell: cell, Bound: b}}
-				if cats != nil {
-					last.cats = make([]int, len(cats.dict)+1)
-				}
+				last = newCellSum(cell, b, cats)
 				cells[cell] = last
 			}
 			lastKey = ix.key[p] >> shift
 		}
 		last.add(p, b, c, cats)
-	})
+	}
+	if in, ok := ix.pyramidFor(q, zoom); ok {
+		err = ix.fromPyramid(ctx, m, in, zoom, cats, cells, add)
+	} else {
+		err = m.each(ctx, add)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +73,45 @@ func (ix *Index) Clusters(ctx context.Context, q geodata.Query, zoom int) ([]geo
 		return cmp.Or(cmp.Compare(a.Cell[1], b.Cell[1]), cmp.Compare(a.Cell[0], b.Cell[0]))
 	})
 	return out, nil
+}
+
+// pyramidFor says whether clusters of q at zoom take cells from the
+// pyramid, and which: q filters by bbox alone, the zoom is summed ahead,
+// and some cells lie wholly inside the bbox.
+func (ix *Index) pyramidFor(q geodata.Query, zoom int) (interior, bool) {
+	if q.BBox == nil || q.Interval != nil || len(q.Props) > 0 || len(q.Ranges) > 0 || zoom > pyramidZoom {
+		return interior{}, false
+	}
+	in := interiorOf(*q.BBox, geodata.CellDegrees(zoom))
+	return in, !in.empty()
+}
+
+// fromPyramid fills cells with the pyramid's cells inside in and adds the
+// features of the rim around them one by one.
+func (ix *Index) fromPyramid(ctx context.Context, m *matcher, in interior, zoom int, cats *facet, cells map[[2]int]*cellSum, add func(int32)) error {
+	py, err := ix.pyramid(ctx, cats)
+	if err != nil {
+		return err
+	}
+	for cell, s := range py[zoom] {
+		if in.holds(cell) {
+			cells[cell] = s.clone(cell)
+		}
+	}
+	deg := geodata.CellDegrees(zoom)
+	for i, part := range in.rim(*m.bbox, deg) {
+		// Each feature of the rim is added by the one part its centre
+		// belongs to.
+		err := m.eachIn(ctx, &part, func(p int32) {
+			if in.part(cellOf(ix.box[p].Center(), deg)) == i {
+				add(p)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cellSum adds up the features of one cluster cell.

@@ -68,6 +68,8 @@ type Index struct {
 
 	mu     sync.Mutex
 	facets map[string]*facet
+	// pyr is the clusters of the whole layer, summed on first use.
+	pyr *pyramid
 }
 
 // Build reads a layer's rows through loader into a new Index. queryables

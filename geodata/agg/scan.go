@@ -205,9 +205,15 @@ func (m *matcher) match(p int32) bool {
 // each calls fn for every feature matching m, area by area, stopping when
 // ctx is done (checked every few thousand features).
 func (m *matcher) each(ctx context.Context, fn func(p int32)) error {
+	return m.eachIn(ctx, m.bbox, fn)
+}
+
+// eachIn calls fn for every feature matching m whose box may meet area (a
+// part of m's bbox, or nil for everywhere).
+func (m *matcher) eachIn(ctx context.Context, area *orb.Bound, fn func(p int32)) error {
 	ix := m.ix
 	seen := 0
-	for _, r := range ix.cover(m.bbox) {
+	for _, r := range ix.cover(area) {
 		i, _ := slices.BinarySearch(ix.key, r.lo)
 		for ; i < len(ix.key) && ix.key[i] < r.hi; i++ {
 			if seen++; seen&4095 == 0 {
