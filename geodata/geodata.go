@@ -61,6 +61,11 @@ type Feature struct {
 	ID         string
 	Geometry   orb.Geometry
 	Properties map[string]any
+	// RawProperties, when a store sets it, holds the properties as the
+	// JSON object it keeps them in, in place of Properties, which is then
+	// nil. A store sets it only when the query asks (Query.RawProperties),
+	// for a caller that writes the properties out as JSON unread.
+	RawProperties []byte
 }
 
 // Page is one page of a query's matches.

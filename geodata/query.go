@@ -37,6 +37,11 @@ type Query struct {
 	// that zoom level (see Simplify); it does not change which features
 	// match.
 	Zoom *int
+	// RawProperties lets the store hand each feature's properties as
+	// the JSON text it keeps (Feature.RawProperties) instead of decoding
+	// them, for a caller that only writes them out as JSON; it does not
+	// change which features match. A store may ignore it.
+	RawProperties bool
 	// After continues a listing after the position a previous page's
 	// PageInfo.Next gave; empty starts at the beginning.
 	After  Cursor

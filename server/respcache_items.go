@@ -99,7 +99,9 @@ func (r itemsRender) encode(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	info, err := r.store.Features(ctx, r.q, func(f geodata.Feature) error {
+	q := r.q
+	q.RawProperties = r.fm.Raw
+	info, err := r.store.Features(ctx, q, func(f geodata.Feature) error {
 		if r.q.Zoom != nil {
 			f.Geometry = geodata.Simplify(f.Geometry, *r.q.Zoom)
 		}

@@ -222,6 +222,12 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
+// rawExporter is a store that can export a layer's properties as the JSON
+// text it keeps, undecoded (Feature.RawProperties).
+type rawExporter interface {
+	ExportRaw(ctx context.Context, layer string, begin func(geodata.Version) error, yield func(geodata.Feature) error) error
+}
+
 // writeLayer streams a whole layer, from one snapshot, in format fm, and
 // returns how many features it wrote and the version it read: the file
 // names that version. Memory holds one feature at a time.
@@ -235,7 +241,11 @@ func writeLayer(ctx context.Context, db store, l geodata.Layer, fm format.Format
 		enc, err = fm.New(bw, format.Doc{Layer: l, TimeStamp: time.Now(), Version: v})
 		return err
 	}
-	err := db.Export(ctx, l.ID, begin, func(f geodata.Feature) error {
+	export := db.Export
+	if r, ok := db.(rawExporter); ok && fm.Raw {
+		export = r.ExportRaw
+	}
+	err := export(ctx, l.ID, begin, func(f geodata.Feature) error {
 		n++
 		return enc.Feature(f)
 	})

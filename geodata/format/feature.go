@@ -28,7 +28,12 @@ func appendFeature(b []byte, f geodata.Feature) ([]byte, error) {
 		return nil, err
 	}
 	b = append(b, `,"properties":`...)
-	if len(f.Properties) == 0 {
+	if raw := f.RawProperties; raw != nil && f.Properties == nil {
+		if string(raw) == "{}" {
+			raw = []byte("null")
+		}
+		b = append(b, raw...)
+	} else if len(f.Properties) == 0 {
 		// as orb writes no properties, and GeoJSON allows
 		b = append(b, `null`...)
 	} else if b, err = appendValue(b, f.Properties); err != nil {

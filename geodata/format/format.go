@@ -62,6 +62,9 @@ type Format struct {
 	Ext   string
 	// New starts a document on w with its head.
 	New func(w io.Writer, d Doc) (Encoder, error)
+	// Raw says its encoder writes a feature's RawProperties, when set,
+	// as they come: a query for it may ask the store not to decode them.
+	Raw bool
 }
 
 // WriteAll writes a whole document of features held in memory: for tests
@@ -86,7 +89,7 @@ func (fm Format) WriteAll(w io.Writer, d Doc, features []geodata.Feature, t Trai
 // All lists the formats; the first, GeoJSON, is the default.
 func All() []Format {
 	return []Format{
-		{Name: "geojson", Media: MediaGeoJSON, Ext: "geojson", New: newGeoJSON},
+		{Name: "geojson", Media: MediaGeoJSON, Ext: "geojson", New: newGeoJSON, Raw: true},
 		{Name: "csv", Media: MediaCSV, Ext: "csv", New: newCSV},
 		{Name: "kml", Media: MediaKML, Ext: "kml", New: newKML},
 	}

@@ -16,6 +16,16 @@ WHERE f.layer = ? ORDER BY f.rid`
 // (what a file written from it names), then yield for each feature.
 // Memory holds one feature at a time.
 func (db *DB) Export(ctx context.Context, layer string, begin func(geodata.Version) error, yield func(geodata.Feature) error) error {
+	return db.export(ctx, layer, false, begin, yield)
+}
+
+// ExportRaw is Export handing each feature's properties as the JSON text
+// kept (Feature.RawProperties), undecoded, for a writer of JSON.
+func (db *DB) ExportRaw(ctx context.Context, layer string, begin func(geodata.Version) error, yield func(geodata.Feature) error) error {
+	return db.export(ctx, layer, true, begin, yield)
+}
+
+func (db *DB) export(ctx context.Context, layer string, raw bool, begin func(geodata.Version) error, yield func(geodata.Feature) error) error {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("sqlite: export %s: %w", layer, err)
@@ -40,7 +50,7 @@ func (db *DB) Export(ctx context.Context, layer string, begin func(geodata.Versi
 		if n&1023 == 0 && ctx.Err() != nil {
 			return fmt.Errorf("sqlite: export %s: %w", layer, ctx.Err())
 		}
-		f, err := scanFeature(rows)
+		f, err := scanFeatureAs(rows, raw)
 		if err != nil {
 			return fmt.Errorf("sqlite: export %s: %w", layer, err)
 		}

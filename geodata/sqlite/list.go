@@ -65,7 +65,7 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 	if err != nil {
 		return geodata.PageInfo{}, fmt.Errorf("sqlite: plan %s: %w", q.Layer, err)
 	}
-	r := pageRun{tx: tx, layer: q.Layer, checks: checks(q), near: near, yield: yield, budget: db.bounds.scanBudget, met: p.met}
+	r := pageRun{tx: tx, layer: q.Layer, checks: checks(q), near: near, yield: yield, budget: db.bounds.scanBudget, met: p.met, raw: q.RawProperties}
 	if p.measured {
 		r.near = nil
 	}
@@ -102,6 +102,8 @@ type pageRun struct {
 	budget int
 	// met says the candidates meet every filter but proximity already.
 	met bool
+	// raw leaves the properties of what the page yields undecoded.
+	raw bool
 }
 
 // run reads from the driver's candidates after rid after, skips offset
@@ -237,7 +239,7 @@ func (r *pageRun) fetch(ctx context.Context, rids []int64) error {
 	defer rows.Close()
 	for rows.Next() {
 		var rid int64
-		f, err := scanFeature(rowWithRid{rows, &rid})
+		f, err := scanFeatureAs(rowWithRid{rows, &rid}, r.raw)
 		if err != nil {
 			return fmt.Errorf("sqlite: query %s: %w", r.layer, err)
 		}

@@ -170,6 +170,12 @@ func (db *DB) Feature(ctx context.Context, layer, id string) (geodata.Feature, e
 
 // scanFeature reads a row of id, properties and geometry.
 func scanFeature(s interface{ Scan(...any) error }) (geodata.Feature, error) {
+	return scanFeatureAs(s, false)
+}
+
+// scanFeatureAs is scanFeature, leaving the properties as the JSON text
+// they are kept in when raw is set.
+func scanFeatureAs(s interface{ Scan(...any) error }, raw bool) (geodata.Feature, error) {
 	var (
 		f     geodata.Feature
 		props string
@@ -177,6 +183,12 @@ func scanFeature(s interface{ Scan(...any) error }) (geodata.Feature, error) {
 	)
 	if err := s.Scan(&f.ID, &props, geom); err != nil {
 		return geodata.Feature{}, err
+	}
+	if raw {
+		// Every row's text was written by encoding/json (featureRow):
+		// a compact object, markup escaped, keys in order.
+		f.RawProperties, f.Geometry = []byte(props), geom.Geometry
+		return f, nil
 	}
 	if err := json.Unmarshal([]byte(props), &f.Properties); err != nil {
 		return geodata.Feature{}, fmt.Errorf("feature %s properties: %w", f.ID, err)
