@@ -4,7 +4,9 @@
 // the panel open and scrolled, details open, the table open).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gotoMap, openPage, openPanel, useCasmap } from './harness.mjs';
+import {
+  clickableIncident, eventually, gotoMap, incidentCount, openPage, openPanel, useCasmap,
+} from './harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const TERMEZ = '2022-07-05-termez-rockets';
@@ -100,6 +102,54 @@ describe('phone: touch targets and nothing hidden', () => {
     await page.locator('#table .event-row').first().waitFor();
     await measure('the table open', '#table');
     assert.equal(states.length, 5);
+    check();
+    await context.close();
+  });
+
+  test('panels give the map back: each sheet leaves a strip of map, a folded panel none, a selection stays in sight', async () => {
+    const { server, browser } = app();
+    const { page, check, context } = await openPage(browser, { ...PHONE, hasTouch: true, isMobile: true });
+    await gotoMap(page, server.url, '#map=6/37.5/68.5');
+    const map = await page.locator('#map').boundingBox();
+    // onMap: what is drawn at (x, y) is the map itself, not a panel over it.
+    const onMap = (x, y) => page.evaluate(([px, py]) => {
+      const el = document.elementFromPoint(px, py);
+      return Boolean(el && el.closest('#map') && !el.closest('.leaflet-control, .casmap-panel'));
+    }, [x, y]);
+
+    await openPanel(page);
+    const panel = await page.locator('.casmap-panel').boundingBox();
+    const strip = map.y + map.height - (panel.y + panel.height);
+    assert.ok(strip >= 120, `the open panel leaves ${Math.round(strip)} px of map below it`);
+    assert.ok(await onMap(map.x + map.width / 2, panel.y + panel.height + strip / 2), 'the strip is the map');
+    const total = await incidentCount(page);
+    await page.locator('.filter-multi-category .filter-multi-item', { has: page.locator('input[value="attack"]') }).locator('label').tap();
+    assert.notEqual(await eventually(() => incidentCount(page), total), total, 'a type chosen in the panel filters the map');
+    await page.locator('.casmap-panel-toggle').tap();
+    assert.equal(await page.locator('.casmap-panel-toggle').getAttribute('aria-expanded'), 'false');
+    assert.ok(await onMap(map.x + map.width / 2, map.y + map.height / 2), 'folded, the panel gives the whole map back');
+
+    // A tapped incident opens its details as a sheet, and stays in sight
+    // above it. (Two taps within 200 ms anywhere on the map, a control's
+    // included, are a double tap to Leaflet: a person's next tap comes later.)
+    await page.waitForTimeout(300);
+    const at = await clickableIncident(page);
+    await page.touchscreen.tap(at.x, at.y);
+    const details = page.locator('#details');
+    await details.waitFor({ state: 'visible' });
+    await page.waitForTimeout(600);
+    const sheet = await details.boundingBox();
+    assert.ok(sheet.y - map.y >= 250, `the details sheet leaves ${Math.round(sheet.y - map.y)} px of map above it`);
+    const selected = await page.locator('.leaflet-incidents-pane path.casmap-incident[stroke-width="4"]').boundingBox();
+    assert.ok(selected, 'the selected incident is drawn highlighted');
+    const y = selected.y + selected.height / 2;
+    assert.ok(y > map.y && y < sheet.y, `the selected incident (y ${Math.round(y)}) is above the sheet (y ${Math.round(sheet.y)})`);
+
+    await page.locator('.details-close').tap();
+    await page.locator('.casmap-table-toggle').tap();
+    const table = await page.locator('#table').boundingBox();
+    const mapNow = await page.locator('#map').boundingBox();
+    assert.ok(table.y >= mapNow.y + mapNow.height - 1 && mapNow.height >= 300, `the table docks under ${Math.round(mapNow.height)} px of map`);
     check();
     await context.close();
   });
