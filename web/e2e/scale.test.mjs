@@ -51,6 +51,14 @@ describe('map at scale', () => {
     assert.equal(await page.locator('.leaflet-incidents-pane path.casmap-incident').count(), 0, 'no single incidents');
     const label = await page.locator('.casmap-scale-count').first().textContent();
     assert.match(label, /^\d+$/, 'a cluster is labelled with its count');
+    const look = await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').first().evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { background: s.backgroundColor, radius: s.borderRadius, color: s.color };
+    });
+    assert.match(look.background, /^rgba?\((\d+), (\d+), (\d+)(, 0\.[5-9]\d*)?\)$/, `drawn as a filled circle: ${JSON.stringify(look)}`);
+    assert.equal(look.radius, '50%', 'round');
+    assert.equal(look.color, 'rgb(255, 255, 255)', 'a white number on it');
+    assert.match(await page.locator('.legend').textContent(), /dark numbered circle/, 'as the legend says');
 
     // The histogram, the actor list and the legend counts come from the
     // server's stats, not from features loaded: all there at this size.

@@ -165,7 +165,7 @@ export const ClusterLayer = L.Layer.extend({
     const html = textSpan(String(p.count), 'casmap-scale-count');
     const m = L.marker([lat, lng], {
       pane: 'incidents', keyboard: true, title: '',
-      icon: L.divIcon({ html, className: 'casmap-scale-cluster', iconSize: [size, size] }),
+      icon: L.divIcon({ html, className: `casmap-cluster casmap-cluster-${p.count < 10 ? 's' : p.count < 50 ? 'm' : 'l'} casmap-scale-cluster`, iconSize: [size, size] }),
     });
     m.on('add', () => {
       const el = m.getElement();
