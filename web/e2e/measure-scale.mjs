@@ -8,6 +8,8 @@
 //   node web/e2e/measure-scale.mjs --incidents 50000      # gen into a fresh database
 //   node web/e2e/measure-scale.mjs --db /tmp/copy.db      # a copy of an existing one
 //   ... --hash '#layers=borders,incidents'                 # a view or a set of layers
+//   ... --profile      # and the functions the page spent most time in (CDP profiler;
+//                      # build with CASMAP_NO_MINIFY=1 for readable names)
 //
 // (--db serves the file it is given, and a server may write to its
 // database: give it a copy.)
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     width: { type: 'string', default: '1440' },
     height: { type: 'string', default: '900' },
     hash: { type: 'string', default: '' },
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -85,9 +88,42 @@ const stalls = (page, since) => page.evaluate((t0) => {
     }
     const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
     const render = loaf.reduce((n, e) => n + e.render, 0);
-    return { longFrames: loaf.length, scriptMs: Math.round(script), renderMs: Math.round(render), top };
+    const worst = [...loaf].sort((a, b) => b.duration - a.duration).slice(0, 3).map((e) => `${Math.round(e.duration)} ms (`
+      + `scripts ${Math.round(e.scripts.reduce((n, x) => n + x.d, 0))}: ${e.scripts.map((x) => x.what).slice(0, 3).join('/')}; `
+      + `style and layout ${Math.round(e.layout)}, render ${Math.round(e.render)})`).join(', ');
+    return { longFrames: loaf.length, scriptMs: Math.round(script), renderMs: Math.round(render), top, worst };
   }
 }, since);
+
+// topFunctions is the ten functions with the most self time in a CPU profile.
+function topFunctions(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const dt = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    if (['(idle)', '(program)', '(root)'].includes(f.functionName)) return;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) || 0) + (dt[i] || 0) / 1000);
+  });
+  // Inclusive time: a sample counts for every function on its stack.
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
+  const total = new Map();
+  profile.samples.forEach((id, i) => {
+    const seen = new Set();
+    for (let n = id; n !== undefined; n = parent.get(n)) {
+      const f = byId.get(n).callFrame;
+      if (!f.url.includes('/main-') || !f.functionName) continue;
+      const key = `${f.functionName}:${f.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total.set(key, (total.get(key) || 0) + (dt[i] || 0) / 1000);
+    }
+  });
+  const fmt = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
+  return `${fmt(self)}\n  inclusive: ${fmt(total)}`;
+}
 
 // interact zooms in four steps and out again with the zoom buttons, then
 // drags the map eight times, as a person looking around does.
@@ -139,7 +175,14 @@ async function main() {
       }));
       const agg = await aggregates();
       const t0 = await page.evaluate(() => performance.now());
+      const cdp = args.profile ? await context.newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+        await cdp.send('Profiler.start');
+      }
       await interact(page);
+      if (cdp) console.log(`run ${run} profile (self ms): ${topFunctions((await cdp.send('Profiler.stop')).profile)}`);
       const s = await stalls(page, t0);
       const allBytes = await bytes(page);
       const mode = await page.locator('#map').getAttribute('data-scale-mode');
@@ -149,7 +192,7 @@ async function main() {
         + `${(firstBytes / 1024).toFixed(0)} KiB in ${firstRequests} requests to ready, ${((allBytes - firstBytes) / 1024).toFixed(0)} KiB in ${requests.length - firstRequests} more while zooming and panning; `
         + `frames ${s.frames}, gaps max ${s.max} ms, p99 ${s.p99} ms, p95 ${s.p95} ms, ${s.over50} over 50 ms, ${s.over100} over 100 ms, ${s.over250} over 250 ms; `
         + `histogram ${agg.bars} months (${after.bars} after), ${agg.actors} actors listed, panel count ${agg.count}, ${statsAsked} stats requests; `
-        + `${s.longFrames} long frames: ${s.scriptMs} ms in scripts (${s.top}), ${s.renderMs} ms rendering`);
+        + `${s.longFrames} long frames: ${s.scriptMs} ms in scripts (${s.top}), ${s.renderMs} ms rendering; worst frames ${s.worst}`);
       await context.close();
     }
   } finally {
