@@ -16,6 +16,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
+import { cpus, loadavg } from 'node:os';
 import { gotoMap, launchBrowser, openPage, startServer } from './harness.mjs';
 
 const { values: args } = parseArgs({
@@ -188,7 +189,7 @@ async function main() {
       const mode = await page.locator('#map').getAttribute('data-scale-mode');
       const after = await aggregates();
       const statsAsked = requests.filter((u) => new URL(u).pathname.endsWith('/incidents/stats')).length;
-      console.log(`run ${run}: ${total} incidents (${mode || 'loaded whole'}); map ready ${ready.ready} ms, first incidents drawn ${ready.drawn} ms; `
+      console.log(`run ${run} (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores): ${total} incidents (${mode || 'loaded whole'}); map ready ${ready.ready} ms, first incidents drawn ${ready.drawn} ms; `
         + `${(firstBytes / 1024).toFixed(0)} KiB in ${firstRequests} requests to ready, ${((allBytes - firstBytes) / 1024).toFixed(0)} KiB in ${requests.length - firstRequests} more while zooming and panning; `
         + `frames ${s.frames}, gaps max ${s.max} ms, p99 ${s.p99} ms, p95 ${s.p95} ms, ${s.over50} over 50 ms, ${s.over100} over 100 ms, ${s.over250} over 250 ms; `
         + `histogram ${agg.bars} months (${after.bars} after), ${agg.actors} actors listed, panel count ${agg.count}, ${statsAsked} stats requests; `
