@@ -194,7 +194,7 @@ var flagEnv = map[string]string{
 	"db": "CASMAP_DB", "addr": "CASMAP_ADDR", "db-read": "CASMAP_DB_READ",
 	"base-url": "CASMAP_BASE_URL", "trusted-proxy": "CASMAP_TRUSTED_PROXIES",
 	"cors-origin": "CASMAP_CORS_ORIGIN", "allowed-host": "CASMAP_ALLOWED_HOSTS",
-	"private": "CASMAP_PRIVATE",
+	"private": "CASMAP_PRIVATE", "memory-limit": "CASMAP_MEMORY_LIMIT",
 }
 
 // newFlags returns the flag set of the command called name, with --db and,

@@ -124,8 +124,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	pprofAddr := fs.String("pprof", "", "serve Go profiles at this loopback address (for benchmarks)")
 	netf := addNetFlags(fs)
 	readDSN := fs.String("db-read", "", "a postgres:// `URL` of a hot standby of --db: reads go there, writes and the version check to --db")
+	memLimit := fs.Int("memory-limit", defaultMemoryLimitMiB, "a soft limit on the server's memory in `MiB`: the garbage collector works harder near it (0 for none; GOMEMLIMIT overrides)")
 	if err := parseFlags(fs, args, getenv, stdout); err != nil {
 		return err
+	}
+	limit, err := applyMemoryLimit(*memLimit, getenv)
+	if err != nil {
+		return usageError("serve", err.Error())
 	}
 	if fs.NArg() > 0 {
 		return usageError("serve", fmt.Sprintf("serve takes no arguments, got %q", fs.Args()))
@@ -150,6 +155,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	logs := newLogBuffer(stderr)
 	defer logs.Close()
 	logger := slog.New(slog.NewTextHandler(logs, nil))
+	logger.Info("soft memory limit", "limit", limit)
 	db, err := openSeededRead(ctx, cfg.DB, *readDSN, logger)
 	if err != nil {
 		return err
