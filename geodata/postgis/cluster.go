@@ -72,7 +72,7 @@ func (db *DB) withIndex(ctx context.Context, q geodata.Query, what string, fn fu
 			return 0, nil, err
 		}
 		build := func(ctx context.Context) (*agg.Index, error) {
-			return agg.Build(ctx, &aggLoader{db: db, layer: l.ID}, l.Queryables)
+			return agg.Build(ctx, &aggLoader{db: db, layer: l.ID, queryables: l.Queryables}, l.Queryables)
 		}
 		return v.gen, build, nil
 	}
@@ -85,8 +85,10 @@ func (db *DB) withIndex(ctx context.Context, q geodata.Query, what string, fn fu
 
 // aggLoader reads one layer for agg.Build.
 type aggLoader struct {
-	db    *DB
-	layer string
+	db         *DB
+	layer      string
+	queryables []string
+	memo       valueMemo
 }
 
 // Rows reads every feature's box and dates, in one snapshot.
@@ -117,8 +119,27 @@ func (l *aggLoader) Rows(ctx context.Context, yield func(agg.Row) error) (int64,
 	})
 }
 
-// Values reads the features holding each value of a queryable.
+// Values gives the features holding each value of a queryable: from the
+// one pass over all of them (aggvalues.go) the first call makes, or, for
+// one that pass has not kept, from a grouped query of its own.
 func (l *aggLoader) Values(ctx context.Context, name string, yield func(string, *float64, []int64) error) (int64, error) {
+	groups, gen, ok, err := l.memo.take(ctx, name, l.queryables, l.readValues)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return l.valuesOf(ctx, name, yield)
+	}
+	for _, g := range groups {
+		if err := yield(g.text, g.num, g.rids); err != nil {
+			return 0, err
+		}
+	}
+	return gen, nil
+}
+
+// valuesOf reads the features holding each value of a queryable.
+func (l *aggLoader) valuesOf(ctx context.Context, name string, yield func(string, *float64, []int64) error) (int64, error) {
 	return l.read(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, aggValues, l.layer, name)
 		if err != nil {
