@@ -36,7 +36,7 @@ N=${BENCH_N:-${SCALE_N:-1000000}}
 D=${BENCH_D:-10s}
 REPS=${BENCH_REPS:-50}
 PGBIN=${CASMAP_PG_BINDIR:-/usr/lib/postgresql/15/bin}
-for tool in nginx curl taskset go /usr/bin/time "$PGBIN/postgres" "$PGBIN/pgbench"; do
+for tool in nginx curl taskset bc go /usr/bin/time "$PGBIN/postgres" "$PGBIN/pgbench"; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool not found (apt-get install nginx-light curl time postgresql-15 postgresql-15-postgis-3)" >&2; exit 1; }
 done
 [ -x "$BIN" ] || { echo "bench: $BIN not found; run make build first" >&2; exit 1; }
@@ -182,11 +182,24 @@ stop_all() {
 	PIDS=()
 }
 
+# first_stats asks for the statistics until they come (the server builds
+# its aggregate at start; a request that waits past its timeout gets a
+# 503), and says how long that took and what came meanwhile.
+first_stats() {
+	local start code seen=""
+	start=$(date +%s.%N)
+	for _ in $(seq 20); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 "$1/api/collections/incidents/stats" || true)
+		[ "$code" = 200 ] && break
+		seen="$seen $code"
+	done
+	echo "   first stats (builds the aggregate): HTTP $code after $(echo "$(date +%s.%N) - $start" | bc) s${seen:+ (before it:$seen)}"
+}
+
 # suite runs the side-by-side figures against one server.
 suite() {
-	local base=$1 t
-	t=$(curl -fs -o /dev/null -w '%{time_total}' "$base/api/collections/incidents/stats")
-	echo "   first stats (builds the aggregate): $t s"
+	local base=$1
+	first_stats "$base"
 	run_scale -mode viewports -base "$base" -points "$POINTS" -duration "$D" -conns 8
 	local paths=()
 	for z in 3 5 8 12; do paths+=("/api/collections/incidents/clusters?zoom=$z&bbox={box:$z}"); done
@@ -270,7 +283,7 @@ for n in 1 2; do
 	backends=()
 	for i in $(seq 0 $((n - 1))); do
 		serve "$i" "$DSN"
-		curl -fs -o /dev/null "$BASE/api/collections/incidents/stats"
+		first_stats "$BASE"
 		backends+=("$BASE")
 	done
 	port=$(free_port)
