@@ -33,8 +33,10 @@ type cachedResponse struct {
 	length string
 }
 
+// size is what the response holds in memory: the body's whole capacity,
+// which a buffer grown by doubling may leave twice its length.
 func (r *cachedResponse) size(key string) int64 {
-	return int64(len(r.body)+len(key)+len(r.media)+len(r.disposition)+len(r.etag)+len(r.length)) + entryOverhead
+	return int64(cap(r.body)+len(key)+len(r.media)+len(r.disposition)+len(r.etag)+len(r.length)) + entryOverhead
 }
 
 type cacheEntry struct {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -111,5 +112,24 @@ func TestRespCacheFillAbandoned(t *testing.T) {
 	_, err := rc.fill(context.Background(), "v", "boom", func(context.Context) (*cachedResponse, error) { panic("boom") })
 	if err == nil || !strings.Contains(err.Error(), "panic: boom") {
 		t.Errorf("panicking computation: err = %v, want one naming the panic", err)
+	}
+}
+
+// A response kept in the cache holds no more memory than its body needs,
+// and the cache counts what it holds, so its bound is a bound on memory.
+func TestCachedResponseHoldsOnlyItsBody(t *testing.T) {
+	for _, gz := range []bool{false, true} {
+		body := make([]byte, 0, 1<<20)
+		body = append(body, bytes.Repeat([]byte(`{"type":"Feature"},`), 3000)...)
+		res, err := newResponse(body, "application/geo+json", "", `"e"`, gz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, l := cap(res.body), len(res.body); c > l+l/8 {
+			t.Errorf("gzip %v: body of %d bytes holds %d", gz, l, c)
+		}
+		if s := res.size("k"); s < int64(cap(res.body)) {
+			t.Errorf("gzip %v: size %d counts less than the body's %d bytes", gz, s, cap(res.body))
+		}
 	}
 }

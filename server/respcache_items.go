@@ -196,6 +196,10 @@ func newResponse(body []byte, media, disposition, etag string, gz bool) (*cached
 		}
 		res.encoding = "gzip"
 	}
+	if spare := cap(res.body) - len(res.body); spare > len(res.body)/8 {
+		// A grown buffer: keep only what the response holds.
+		res.body = bytes.Clone(res.body)
+	}
 	res.length = strconv.Itoa(len(res.body))
 	return res, nil
 }
