@@ -14,7 +14,7 @@ import (
 	"github.com/paulmach/orb"
 )
 
-const hostile = `<script>alert("x")</script> & <b>bold</b>`
+const hostile = `Abbey Gate's <script>alert("x")</script> & <b>bold</b> ]]> <![CDATA[`
 
 func testDoc() (format.Doc, []geodata.Feature) {
 	src := []any{map[string]any{"title": "Report", "publisher": "RFE/RL", "url": "https://example.org/a", "date": "2022-05-18"}}
@@ -77,22 +77,29 @@ func TestKMLOpensWithEveryPlacemark(t *testing.T) {
 		t.Fatalf("KML document %q with %d placemarks, want \"Test layer\" with 3", d.Name, len(d.Placemarks))
 	}
 	p, l, m := d.Placemarks[0], d.Placemarks[1], d.Placemarks[2]
-	// Google Earth renders names and ExtendedData as HTML too: they must
-	// arrive escaped, and unescape to the text they were.
-	if p.Name != html.EscapeString(hostile) || p.Point == nil || p.Point.Coordinates != "71.55,37.49" {
-		t.Errorf("point placemark = %+v, want the hostile name HTML-escaped and coordinates 71.55,37.49", p)
+	// Names and ExtendedData are plain text in KML: an XML reader gets
+	// back the string that was stored, escaped once, not entities.
+	if p.Name != hostile || p.Point == nil || p.Point.Coordinates != "71.55,37.49" {
+		t.Errorf("point placemark = %+v, want the name %q and coordinates 71.55,37.49", p, hostile)
 	}
+	values := map[string]string{}
 	for _, data := range p.Data {
-		if strings.ContainsAny(data.Value, "<>") || strings.ContainsAny(data.Name, "<>") {
-			t.Errorf("ExtendedData %q = %q carries live markup", data.Name, data.Value)
-		}
-		if data.Name == "name" && html.UnescapeString(data.Value) != hostile {
-			t.Errorf("ExtendedData name = %q, want %q escaped", data.Value, hostile)
+		values[data.Name] = data.Value
+	}
+	if values["name"] != hostile || values["fatalities"] != "3" {
+		t.Errorf("ExtendedData = %q, want name %q and fatalities 3", values, hostile)
+	}
+	// The markup stays text: no element, comment or CDATA section of it
+	// reaches the file unescaped.
+	for _, live := range []string{"<script", "<b>", "]]>", "<![CDATA["} {
+		if bytes.Contains(body, []byte(live)) {
+			t.Errorf("KML carries %q unescaped:\n%s", live, body)
 		}
 	}
-	// Google Earth renders descriptions as HTML: markup must arrive escaped.
-	if strings.Contains(p.Description, "<script>") {
-		t.Errorf("description carries live markup: %q", p.Description)
+	// Google Earth renders descriptions as HTML: markup must arrive
+	// escaped, and its HTML must show the text it was.
+	if strings.Contains(p.Description, "<script>") || !strings.Contains(html.UnescapeString(p.Description), "name: "+hostile) {
+		t.Errorf("description = %q, want the name HTML-escaped in it", p.Description)
 	}
 	if l.Line == nil || l.Line.Coordinates != "67.4,37.2 67.1,36.7" {
 		t.Errorf("line placemark geometry = %+v", l.Line)

@@ -13,10 +13,14 @@ import (
 
 // kmlEncoder writes a KML 2.2 document that Google Earth opens: one
 // Placemark per feature, named after it, with its properties as
-// ExtendedData and a plain-text description. Every text from the data
-// (names, descriptions, ExtendedData names and values) is HTML-escaped
-// before XML encoding, because Google Earth renders them as HTML in its
-// balloons and places list.
+// ExtendedData and a plain-text description.
+//
+// KML 2.2 makes <description> HTML and every other text plain: names and
+// ExtendedData names and values are XML-escaped once, by encoding/xml, so
+// a KML reader (GDAL, QGIS, Google Earth's places list) reads back the
+// string that was stored, apostrophes included, and markup in it stays
+// text. Descriptions are HTML-escaped before that XML escaping, so the
+// HTML a balloon renders shows the text and runs none of it.
 type kmlEncoder struct {
 	w   io.Writer
 	enc *xml.Encoder
@@ -30,7 +34,7 @@ func newKML(w io.Writer, d Doc) (Encoder, error) {
 	// The document's name and description are bare elements: encoding/xml
 	// cannot encode an unnamed struct around them.
 	desc := html.EscapeString(d.Layer.Description + " Data version " + string(d.Version) + ". " + d.Layer.Attribution + ".")
-	if err := e.enc.EncodeElement(html.EscapeString(d.Layer.Title), xml.StartElement{Name: xml.Name{Local: "name"}}); err != nil {
+	if err := e.enc.EncodeElement(d.Layer.Title, xml.StartElement{Name: xml.Name{Local: "name"}}); err != nil {
 		return nil, err
 	}
 	if err := e.enc.EncodeElement(desc, xml.StartElement{Name: xml.Name{Local: "description"}}); err != nil {
@@ -40,11 +44,11 @@ func newKML(w io.Writer, d Doc) (Encoder, error) {
 }
 
 func (e *kmlEncoder) Feature(f geodata.Feature) error {
-	pm := kmlPlacemark{ID: f.ID, Name: html.EscapeString(featureName(f.ID, f.Properties))}
+	pm := kmlPlacemark{ID: f.ID, Name: featureName(f.ID, f.Properties)}
 	var desc []string
 	for _, k := range sortedKeys(f.Properties) {
 		v := csvValue(k, f.Properties[k])
-		pm.Data = append(pm.Data, kmlData{Name: html.EscapeString(k), Value: html.EscapeString(v)})
+		pm.Data = append(pm.Data, kmlData{Name: k, Value: v})
 		desc = append(desc, k+": "+v)
 	}
 	pm.Description = html.EscapeString(strings.Join(desc, "\n"))
