@@ -1,6 +1,7 @@
 package seed_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -69,6 +70,41 @@ func TestBackgroundSourcesSayWhy(t *testing.T) {
 					if note, _ := m["background_note"].(string); m["background"] == true && note == "" {
 						t.Errorf("%s %s: background source %v has no background_note", file, f.ID, m["url"])
 					}
+				}
+			}
+		}
+	}
+}
+
+// TestEveryStatementCitesItsSource wants each attributed statement in the
+// incidents layer to say where it was reported: its source is the URL of
+// one of the record's own sources, and that source has a title and an
+// http(s) URL a reader can open.
+func TestEveryStatementCitesItsSource(t *testing.T) {
+	for _, file := range []string{"incidents.geojson", "incidents-record.geojson"} {
+		for _, f := range storyLayer(t, file) {
+			titles := map[string]string{}
+			srcs, _ := f.Properties["sources"].([]any)
+			for _, s := range srcs {
+				m, _ := s.(map[string]any)
+				url, _ := m["url"].(string)
+				title, _ := m["title"].(string)
+				titles[url] = title
+			}
+			list, _ := f.Properties["statements"].([]any)
+			for i, s := range list {
+				m, _ := s.(map[string]any)
+				url, _ := m["source"].(string)
+				title, cited := titles[url]
+				switch {
+				case url == "":
+					t.Errorf("%s %s: statement %d (%v) names no source", file, f.ID, i+1, m["party"])
+				case !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://"):
+					t.Errorf("%s %s: statement %d source %q is not an http(s) URL", file, f.ID, i+1, url)
+				case !cited:
+					t.Errorf("%s %s: statement %d source %q is not one of the record's sources", file, f.ID, i+1, url)
+				case strings.TrimSpace(title) == "":
+					t.Errorf("%s %s: statement %d source %q has no title", file, f.ID, i+1, url)
 				}
 			}
 		}
