@@ -33,13 +33,16 @@ func TestHelpListsCommands(t *testing.T) {
 				t.Errorf("casmap %s: no line for command %s in\n%s", args[0], c.name, out)
 			}
 		}
-		for _, want := range []string{"Usage: casmap", "casmap COMMAND --help", "CASMAP_DB", "CASMAP_ADDR"} {
+		// casmap serves from SQLite or PostGIS; help must not say only one.
+		for _, want := range []string{"Usage: casmap", "casmap COMMAND --help", "CASMAP_DB", "CASMAP_ADDR", "SQLite", "PostGIS", "postgres://"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("casmap %s: help lacks %q:\n%s", args[0], want, out)
 			}
 		}
-		if strings.Contains(out, "help requested") {
-			t.Errorf("casmap %s printed the flag package's %q", args[0], "help requested")
+		for _, bad := range []string{"help requested", "one SQLite file"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("casmap %s: help says %q:\n%s", args[0], bad, out)
+			}
 		}
 	}
 }
@@ -52,7 +55,11 @@ func TestCommandHelp(t *testing.T) {
 		"import": {"--layer ID", "--db FILE", "FILE.geojson|FILE.csv", "docs/examples/"},
 		"export": {"--layer ID", "--format", "default geojson", "[OUT]"},
 		"gen":    {"--incidents", "--seed", "default 1"},
+		"user":   {"--role editor|reviewer|admin", "--label TEXT", "--db FILE"},
 	}
+	// A flag's value is named for what it is (FILE, ID, editor|reviewer|admin),
+	// never by its Go type.
+	goType := regexp.MustCompile(`(?m)^  --\S+ (string|int|int64|uint|float64|duration|value)\s`)
 	// Values set on the same line and in the environment are not defaults.
 	env := map[string]string{"CASMAP_DB": "/from/env.db", "CASMAP_ADDR": "10.9.8.7:1"}
 	for _, c := range commands() {
@@ -66,6 +73,9 @@ func TestCommandHelp(t *testing.T) {
 				if !strings.Contains(out, w) {
 					t.Errorf("casmap %s: help lacks %q:\n%s", strings.Join(args, " "), w, out)
 				}
+			}
+			if m := goType.FindString(out); m != "" {
+				t.Errorf("casmap %s: help names a value by its Go type: %q", strings.Join(args, " "), strings.TrimSpace(m))
 			}
 			for _, bad := range []string{"/from/env.db", "10.9.8.7:1", "/on/line.db", "--pprof", "help requested"} {
 				if strings.Contains(out, bad) {
@@ -177,6 +187,28 @@ func TestWritingCommandsNameTheDatabase(t *testing.T) {
 			if !strings.Contains(got, w) {
 				t.Errorf("casmap %s printed %q, want it to contain %q", strings.Join(s.args, " "), got, w)
 			}
+		}
+	}
+}
+
+// TestCountsOfOne: what the commands say of one thing is in the singular,
+// of several in the plural.
+func TestCountsOfOne(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "one.db")
+	mustSeed(t, db)
+	gbao := filepath.Join(dir, "gbao.geojson")
+	for _, s := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--layer", "gbao", "--db", db, gbao}, "wrote 1 feature of layer gbao"},
+		{[]string{"import", "--layer", "incidents", "--db", db, filepath.Join("..", "..", "docs", "examples", "incidents.geojson")}, "imported 1 feature from"},
+		{[]string{"import", "--layer", "incidents", "--db", db, filepath.Join("..", "..", "docs", "examples", "incidents.csv")}, "imported 2 features from"},
+	} {
+		got, _, err := runWith(t, nil, s.args...)
+		if err != nil || !strings.Contains(got, s.want) {
+			t.Errorf("casmap %s printed %q (%v), want %q", strings.Join(s.args, " "), got, err, s.want)
 		}
 	}
 }

@@ -47,8 +47,8 @@ func copyCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return fmt.Errorf("copy %s to %s: %w (nothing was written to %s)", dbName(*from), dbName(*to), err, dbName(*to))
 	}
-	fmt.Fprintf(stdout, "copied %d layers and %d features (%d of them imported), with the history of %d writes and %d proposals, from %s (version %s) to %s in %s\n",
-		count.layers, count.features, count.imported, count.revisions, count.proposals, dbName(*from), v, dbName(*to), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "copied %s and %s (%d of them imported), with the history of %s and %s, from %s (version %s) to %s in %s\n",
+		plural(count.layers, "layer"), plural(count.features, "feature"), count.imported, plural(count.revisions, "write"), plural(count.proposals, "proposal"), dbName(*from), v, dbName(*to), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

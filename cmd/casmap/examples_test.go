@@ -30,7 +30,11 @@ func TestExamplesImport(t *testing.T) {
 			if err != nil {
 				t.Fatalf("casmap import --layer %s %s: %v", layer, file, err)
 			}
-			if want := "imported " + strconv.Itoa(len(ids)) + " features"; !strings.Contains(out, want) {
+			want := "imported " + strconv.Itoa(len(ids)) + " features from"
+			if len(ids) == 1 {
+				want = "imported 1 feature from"
+			}
+			if !strings.Contains(out, want) {
 				t.Errorf("import printed %q, want %q", out, want)
 			}
 			exported, err := casmap(t, "export", "--layer", layer, "--db", db)

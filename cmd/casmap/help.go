@@ -35,9 +35,10 @@ func commands() []command {
 			summary: "serve the map and its OGC API (the default command)",
 			usage:   "serve [--addr HOST:PORT] [--db FILE|postgres://...] [--db-read postgres://...]",
 			about: "Serve the map at http://ADDR/ and the OGC API - Features service under /api,\n" +
-				"from the SQLite database FILE. A database that does not exist yet is created\n" +
-				"and seeded; an existing one gets the seeded layers whose data changed in this\n" +
-				"release (features you imported are kept). Stop it with Ctrl-C.",
+				"from the SQLite database FILE or the PostGIS database at a postgres:// URL.\n" +
+				"A database that does not exist yet is created and seeded; an existing one\n" +
+				"gets the seeded layers whose data changed in this release (features you\n" +
+				"imported are kept). Stop it with Ctrl-C.",
 			example: "bin/casmap serve\nbin/casmap serve --addr 127.0.0.1:9000 --db /tmp/other.db",
 			hidden:  []string{"pprof"},
 			run:     serve,
@@ -136,7 +137,8 @@ func unknownCommand(name string) error {
 // printHelp writes casmap's help: what it is and one line per command.
 func printHelp(w io.Writer) {
 	fmt.Fprint(w, "casmap: a map of security and infrastructure in Afghanistan and Central Asia,\n"+
-		"served with an OGC API from one SQLite file.\n\n"+
+		"served with an OGC API from one database: a SQLite file, or PostGIS\n"+
+		"(--db postgres://...).\n\n"+
 		"Usage: casmap [COMMAND] [flags]   (without a command: serve)\n\nCommands:\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	for _, c := range commands() {
@@ -242,6 +244,14 @@ func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string, std
 func usageError(name, problem string) error {
 	c, _ := findCommand(name)
 	return fmt.Errorf("%s: %s\nusage: casmap %s\n(run 'casmap %s --help' for its flags and an example)", name, problem, c.usage, name)
+}
+
+// plural is n and the noun, singular for one: "1 feature", "2 features".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // The defaults of --db and --addr.

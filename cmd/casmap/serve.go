@@ -230,9 +230,9 @@ func seedCmd(ctx context.Context, args []string, getenv func(string) string, std
 	case len(written) == 0:
 		fmt.Fprintf(stdout, "%s already holds the current seed; nothing changed (use --force to rebuild the seeded layers)\n", dbName(cfg.DB))
 	case fresh:
-		fmt.Fprintf(stdout, "created %s and seeded %d layers: %s\n", dbName(cfg.DB), len(written), strings.Join(written, ", "))
+		fmt.Fprintf(stdout, "created %s and seeded %s: %s\n", dbName(cfg.DB), plural(len(written), "layer"), strings.Join(written, ", "))
 	default:
-		fmt.Fprintf(stdout, "replaced %d seeded layers in %s (%s), keeping imported features\n", len(written), dbName(cfg.DB), strings.Join(written, ", "))
+		fmt.Fprintf(stdout, "replaced %s in %s (%s), keeping imported features\n", plural(len(written), "seeded layer"), dbName(cfg.DB), strings.Join(written, ", "))
 	}
 	return nil
 }

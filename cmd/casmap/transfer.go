@@ -70,8 +70,8 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stdout, "%s holds no features; nothing changed in %s\n", path, cfg.DB)
 		return nil
 	}
-	fmt.Fprintf(stdout, "imported %d features from %s into layer %s of %s in %s\n",
-		n, path, *layer, cfg.DB, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "imported %s from %s into layer %s of %s in %s\n",
+		plural(n, "feature"), path, *layer, cfg.DB, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -218,7 +218,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(stdout, "wrote %d features of layer %s from %s (data version %s) to %s\n", n, l.ID, cfg.DB, v, out)
+	fmt.Fprintf(stdout, "wrote %s of layer %s from %s (data version %s) to %s\n", plural(n, "feature"), l.ID, cfg.DB, v, out)
 	return nil
 }
 

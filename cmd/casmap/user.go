@@ -32,8 +32,8 @@ every subcommand takes --db FILE (env CASMAP_DB)
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlags("user", &cfg, false)
-	role := fs.String("role", "", "editor, reviewer or admin (user add)")
-	label := fs.String("label", "", "what the token is for (user token)")
+	role := fs.String("role", "", "one of `editor|reviewer|admin` (user add): editors propose changes, reviewers also publish and revert, admins also manage accounts")
+	label := fs.String("label", "", "`TEXT` that says what the token is for (user token)")
 	if err := parseFlags(fs, reorderFlags(args), getenv, stdout); err != nil {
 		return err
 	}
