@@ -110,3 +110,29 @@ func TestEveryStatementCitesItsSource(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryIncidentHasAReportOfIt wants every incident to rest on at least
+// one source dated on or after the incident's date and not marked
+// background: a report of the event, not only an announcement or earlier
+// context. A source dated only to a month or a year counts when that month
+// or year is not before the incident's (the rule geodata applies to
+// source dates); a source with only an accessed date does not count.
+func TestEveryIncidentHasAReportOfIt(t *testing.T) {
+	for _, file := range []string{"incidents.geojson", "incidents-record.geojson"} {
+		for _, f := range storyLayer(t, file) {
+			date, _ := f.Properties["date"].(string)
+			srcs, _ := f.Properties["sources"].([]any)
+			reported := false
+			for _, s := range srcs {
+				m, _ := s.(map[string]any)
+				d, _ := m["date"].(string)
+				if d != "" && m["background"] != true && len(d) <= len(date) && d >= date[:len(d)] {
+					reported = true
+				}
+			}
+			if !reported {
+				t.Errorf("%s %s (%s): no source dated on or after the incident that is not background", file, f.ID, date)
+			}
+		}
+	}
+}
