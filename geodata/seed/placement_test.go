@@ -6,6 +6,7 @@ package seed_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -181,6 +182,37 @@ func TestRouteSectionsJoin(t *testing.T) {
 						t.Errorf("%s route %q: %s ends %.1f km from the start of any other section", file, route, ids[route][i], d)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestPlaceCoordSourcesCiteTheOriginal wants a place whose coordinates come
+// from a Wikipedia article to cite the article on wikipedia.org, where a
+// reader can check it, not a copy on another site; where the article was
+// read from a copy, read_from says so, beside the original.
+func TestPlaceCoordSourcesCiteTheOriginal(t *testing.T) {
+	features, _ := loadLayer(t, "places.geojson")
+	for _, f := range features {
+		cs, _ := f.Properties["coord_source"].(map[string]any)
+		publisher, _ := cs["publisher"].(string)
+		title, _ := cs["title"].(string)
+		for _, key := range []string{"url", "checked_against"} {
+			raw, _ := cs[key].(string)
+			if raw == "" {
+				continue
+			}
+			u, err := url.Parse(raw)
+			if err != nil {
+				t.Errorf("place %v: coord_source %s %q is not a URL", f.ID, key, raw)
+				continue
+			}
+			fromWikipedia := key == "checked_against" || publisher == "Wikipedia" || strings.Contains(title, "Wikipedia")
+			if fromWikipedia && strings.Contains(u.Host, "wiki") && !strings.HasSuffix(u.Host, ".wikipedia.org") {
+				t.Errorf("place %v: coord_source %s %s is a copy of Wikipedia; cite the article on wikipedia.org (and the copy as read_from)", f.ID, key, raw)
+			}
+			if key == "url" && fromWikipedia && !strings.HasSuffix(u.Host, ".wikipedia.org") {
+				t.Errorf("place %v: coord_source cites Wikipedia at %s, not wikipedia.org", f.ID, raw)
 			}
 		}
 	}
