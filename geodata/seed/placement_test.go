@@ -217,3 +217,24 @@ func TestPlaceCoordSourcesCiteTheOriginal(t *testing.T) {
 		}
 	}
 }
+
+// TestLinesReachNoFurtherThanTheirLength wants the straight line between a
+// line's two ends to be no longer than its published length: a pipeline,
+// railway or power line is never shorter than the distance it spans, so
+// ends placed further apart than that misplace at least one of them (as
+// the Galkynysh node would be, set on the field's article point).
+func TestLinesReachNoFurtherThanTheirLength(t *testing.T) {
+	for _, file := range lineFiles {
+		features, _ := loadLayer(t, file)
+		for _, f := range features {
+			ls, ok := f.Geometry.(orb.LineString)
+			published, known := f.Properties["length_km_published"].(float64)
+			if !ok || !known {
+				continue
+			}
+			if span := geo.DistanceHaversine(ls[0], ls[len(ls)-1]) / 1000; span > published {
+				t.Errorf("%s %q: its ends are %.1f km apart, more than its published length of %.0f km", file, f.ID, span, published)
+			}
+		}
+	}
+}
