@@ -2,11 +2,16 @@
 // and proposes a new place drawn on the map; an anonymous visitor does not
 // see it; a reviewer reads it in the queue with its sources and publishes
 // it; the visitor then sees it; the reviewer renames it, reads its history
-// and reverts the rename.
+// and reverts the rename. Then an editor draws a railway line and drags a
+// place to another spot, a reviewer publishes both, and a visitor finds
+// the line and the place where they were drawn, in the API and on the map.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { api, eventually, gotoMap, openPage, screenshotPath, useCasmap } from './harness.mjs';
+import {
+  drawnAt, pixelsApart, plainNear, viewOf,
+} from './map-view.mjs';
 
 const PASSWORD = 'a long test password';
 const ACCOUNTS = [['edith', 'editor'], ['rita', 'reviewer']];
@@ -27,10 +32,7 @@ async function signIn(page, name) {
 }
 
 /** placeNamed is the published place called name, or undefined. */
-async function placeNamed(url, name) {
-  const fc = await api(url, '/api/collections/places/items?limit=1000');
-  return fc.features.find((f) => f.properties.name === name);
-}
+const placeNamed = (url, name) => featureNamed(url, 'places', name);
 
 /** mapCentre is the page position of the map's centre. */
 async function mapCentre(page) {
@@ -38,19 +40,81 @@ async function mapCentre(page) {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-async function fillForm(page, { name, reason, source = true }) {
+/** featureNamed is the published feature of layer called name, or undefined. */
+async function featureNamed(url, layer, name) {
+  const fc = await api(url, `/api/collections/${layer}/items?limit=1000`);
+  return fc.features.find((f) => f.properties.name === name);
+}
+
+async function fillForm(page, { name, reason, source = true, where = 'placed by casmap on the bridge named in the report', other = null }) {
   const form = page.locator('.casmap-edit-form');
   await form.getByLabel('Name').fill(name);
+  if (other !== null) await form.getByLabel('Other properties (JSON)').fill(JSON.stringify(other));
   if (source) {
     const src = form.locator('.casmap-form-source').first();
     await src.getByLabel('Title').fill('Crossing reopens');
     await src.getByLabel('Publisher').fill('RFE/RL');
     await src.getByLabel('URL').fill('https://example.org/crossing');
     await src.getByLabel('Date').fill('2024-05-02');
-    await form.getByLabel('Where the coordinates come from').fill('placed by casmap on the bridge named in the report');
+    await form.getByLabel('Where the coordinates come from').fill(where);
   }
   await form.getByLabel('Reason for the change').fill(reason);
   await form.locator('.casmap-form-save').click();
+}
+
+/** drawLine draws a line through points with the toolbar; a click on the last vertex ends it. */
+async function drawLine(page, layer, points) {
+  await page.locator('.casmap-edit-layer').selectOption(layer);
+  await page.getByRole('button', { name: 'Add a line' }).click();
+  for (const p of points) {
+    await page.mouse.click(p.x, p.y);
+    await page.waitForTimeout(400); // apart, so no two clicks make a double click
+  }
+  const last = points[points.length - 1];
+  await page.mouse.click(last.x, last.y);
+  await page.locator('.casmap-edit-form').waitFor();
+}
+
+/** drag presses the mouse at from, moves it to to in steps and lets go. */
+async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** publishAll publishes every proposal in the open review queue, one by one. */
+async function publishAll(page) {
+  const queue = page.locator('.casmap-proposal');
+  for (let left = await queue.count(); left > 0; left--) {
+    await queue.first().locator('.casmap-publish').click();
+    assert.equal(await eventually(() => queue.count(), left - 1), left - 1, 'one fewer waits for review');
+  }
+}
+
+/**
+ * assertLineDrawn checks the page draws the line called label along coords:
+ * its path spans the vertices, and points along each segment are on it
+ * (a proposed line is dashed, so not every point is).
+ */
+async function assertLineDrawn(page, view, pane, label, coords) {
+  const path = page.locator(`.leaflet-${pane}-pane path[aria-label="${label}"]`);
+  assert.equal(await path.count(), 1, `the map draws ${label}`);
+  const ends = coords.map(view.toScreen);
+  const box = await path.boundingBox();
+  const [xs, ys] = [ends.map((p) => p.x), ends.map((p) => p.y)];
+  const slack = 6; // the line's width and a pixel of rounding
+  const spans = Math.abs(box.x - Math.min(...xs)) < slack && Math.abs(box.x + box.width - Math.max(...xs)) < slack
+    && Math.abs(box.y - Math.min(...ys)) < slack && Math.abs(box.y + box.height - Math.max(...ys)) < slack;
+  assert.ok(spans, `${label} spans ${JSON.stringify(box)}, its vertices ${JSON.stringify(ends)}`);
+  for (let i = 0; i + 1 < ends.length; i++) {
+    let on = 0;
+    for (let t = 0.1; t < 0.95; t += 0.1) {
+      const p = { x: ends[i].x + t * (ends[i + 1].x - ends[i].x), y: ends[i].y + t * (ends[i + 1].y - ends[i].y) };
+      if ((await drawnAt(page, p, `.leaflet-${pane}-pane path`)).includes(label)) on++;
+    }
+    assert.ok(on >= 3, `${label} is drawn along segment ${i + 1} (${on} of 9 points on it)`);
+  }
 }
 
 describe('editing', () => {
@@ -129,6 +193,99 @@ describe('editing', () => {
     assert.equal(await eventually(() => history.locator('.casmap-revision').count(), 3), 3, 'the revert is itself in the history');
     await rv.screenshot({ path: await screenshotPath('edit-history.png') });
     for (const p of [editor, visitor, reviewer]) {
+      p.check();
+      await p.context.close();
+    }
+  });
+
+  test('an editor draws a line and moves a place; once published a visitor sees both where they were drawn', async () => {
+    const { server, browser } = app();
+    // Faizabad, in Badakhshan, with room around it at zoom 9.
+    const faizabad = (await api(server.url, '/api/collections/places/items/faizabad')).geometry.coordinates;
+    const spot = `#map=9/${faizabad[1]}/${faizabad[0]}`;
+    const editor = await openPage(browser);
+    const ed = editor.page;
+    // The editor hides the incidents, which are drawn over the places.
+    await gotoMap(ed, server.url, `${spot}&layers=borders,provinces,rivers,railways,places`);
+    await signIn(ed, 'edith');
+    const view = await viewOf(ed);
+
+    // A line: three clicks on open map, then a click on the last vertex ends it.
+    const at = view.toScreen(faizabad);
+    const drawn = [];
+    for (const [dx, dy] of [[-260, 150], [-120, 210], [40, 170]]) {
+      const p = await plainNear(ed, { x: at.x + dx, y: at.y + dy });
+      assert.ok(p, `open map near ${dx},${dy} px from Faizabad to draw on`);
+      drawn.push(p);
+    }
+    await drawLine(ed, 'railways', drawn);
+    assert.match(await ed.locator('.casmap-edit-form h2').textContent(), /New feature in railways/);
+    await fillForm(ed, {
+      name: 'Test railway', reason: 'a new line is reported', other: { status: 'proposed' },
+      where: 'placed by casmap on the towns the report names',
+    });
+    await ed.getByText('Proposed: a reviewer will check it').waitFor();
+
+    // Faizabad, chosen on the map and dragged 150 px east in the edit.
+    await ed.mouse.click(at.x, at.y);
+    await ed.locator('#details[data-feature="faizabad"]').waitFor();
+    await ed.getByRole('button', { name: 'Edit the selected feature' }).click();
+    await ed.locator('.casmap-edit-form').waitFor();
+    const to = { x: at.x + 150, y: at.y + 10 };
+    await drag(ed, at, to);
+    const form = ed.locator('.casmap-edit-form');
+    // The seeded source gives no date; the form asks for the day it was read.
+    const date = form.locator('.casmap-form-source [name="source-date"]').first();
+    if (!(await date.inputValue())) await date.fill('2024-05-02');
+    await form.getByLabel('Where the coordinates come from').fill('placed by casmap on the town centre the report gives');
+    await form.getByLabel('Reason for the change').fill('the town centre is further east');
+    await form.locator('.casmap-form-save').click();
+    await form.waitFor({ state: 'hidden' });
+    await ed.getByRole('button', { name: 'My proposals (2)' }).waitFor();
+    await ed.screenshot({ path: await screenshotPath('edit-line-and-move.png') });
+    assert.equal(await featureNamed(server.url, 'railways', 'Test railway'), undefined, 'the line is not published yet');
+    assert.deepEqual((await api(server.url, '/api/collections/places/items/faizabad')).geometry.coordinates, faizabad,
+      'the place has not moved before review');
+
+    // The reviewer publishes both.
+    const reviewer = await openPage(browser);
+    const rv = reviewer.page;
+    await gotoMap(rv, server.url);
+    await signIn(rv, 'rita');
+    await rv.getByRole('button', { name: /Review queue \(2\)/ }).click();
+    const texts = await rv.locator('.casmap-proposal').allTextContents();
+    assert.ok(texts.some((t) => /create railways\/.*by edith: a new line is reported/.test(t)), `the line is in the queue: ${texts}`);
+    assert.ok(texts.some((t) => /replace places\/faizabad.*The geometry changes\./.test(t)), `the move is in the queue, as a change of geometry: ${texts}`);
+    await publishAll(rv);
+
+    // Through the API: the line has the vertices drawn, the place is where it was dropped.
+    const tolerance = 3; // pixels at the zoom they were drawn at
+    const line = await featureNamed(server.url, 'railways', 'Test railway');
+    assert.ok(line, 'the line is published');
+    assert.equal(line.geometry.type, 'LineString');
+    assert.equal(line.geometry.coordinates.length, 3, 'three vertices, as drawn');
+    line.geometry.coordinates.forEach((c, i) => {
+      const want = view.toLngLat(drawn[i]);
+      assert.ok(pixelsApart(c, want, view.zoom) < tolerance, `vertex ${i} at ${c}, drawn at ${want}`);
+    });
+    const moved = (await api(server.url, '/api/collections/places/items/faizabad')).geometry.coordinates;
+    assert.ok(pixelsApart(moved, view.toLngLat(to), view.zoom) < tolerance, `Faizabad at ${moved}, dropped at ${view.toLngLat(to)}`);
+
+    // What a visitor's page draws, at the same view.
+    const visitor = await openPage(browser);
+    const vp = visitor.page;
+    await gotoMap(vp, server.url, spot);
+    const seen = await viewOf(vp);
+    await assertLineDrawn(vp, seen, 'railways', 'Test railway (Railways)', line.geometry.coordinates);
+    assert.ok((await drawnAt(vp, seen.toScreen(moved), '.leaflet-places-pane path.casmap-place')).length > 0, 'a place is drawn where Faizabad was dropped');
+    assert.deepEqual(await drawnAt(vp, seen.toScreen(faizabad), '.leaflet-places-pane path.casmap-place'), [], 'nothing is left where it was');
+    const name = await vp.locator('.casmap-place-name', { hasText: 'Faizabad' }).boundingBox();
+    const [near, far] = [seen.toScreen(moved), seen.toScreen(faizabad)];
+    const centre = { x: name.x + name.width / 2, y: name.y + name.height / 2 };
+    assert.ok(Math.hypot(centre.x - near.x, centre.y - near.y) < Math.hypot(centre.x - far.x, centre.y - far.y),
+      'its name has moved with it');
+    await vp.screenshot({ path: await screenshotPath('edit-line-and-move-visitor.png') });
+    for (const p of [editor, reviewer, visitor]) {
       p.check();
       await p.context.close();
     }
