@@ -108,7 +108,7 @@ func countNear(ctx context.Context, tx pgx.Tx, q geodata.Query, target *geodata.
 		if err != nil {
 			return 0, err
 		}
-		if target.GeometryKm(g) <= km {
+		if target.Within(g, km) {
 			matched++
 		}
 	}
@@ -136,7 +136,7 @@ func measureRows(rows pgx.Rows, target *geodata.Measure, km float64, pos *int64,
 		if err != nil {
 			return n, false, err
 		}
-		if target.GeometryKm(g) > km {
+		if !target.Within(g, km) {
 			continue
 		}
 		if *skip > 0 {
