@@ -48,7 +48,7 @@ func (db *DB) aggPage(ctx context.Context, tx pgx.Tx, q geodata.Query, l geodata
 	if j < len(rids) && j > i {
 		info.Next = geodata.KeyCursor(rids[j-1])
 	}
-	info, err = db.yieldRids(ctx, tx, rids[i:j], info, yield)
+	info, err = db.yieldRids(ctx, tx, rids[i:j], info, q.RawProperties, yield)
 	return info, true, err
 }
 

@@ -73,11 +73,11 @@ func (db *DB) nearPage(ctx context.Context, tx pgx.Tx, q geodata.Query, after in
 			if full {
 				info.Next = geodata.KeyCursor(hits[len(hits)-1])
 			}
-			return db.yieldRids(ctx, tx, hits, info, yield)
+			return db.yieldRids(ctx, tx, hits, info, q.RawProperties, yield)
 		}
 	}
 	info.Next = geodata.KeyCursor(pos)
-	return db.yieldRids(ctx, tx, hits, info, yield)
+	return db.yieldRids(ctx, tx, hits, info, q.RawProperties, yield)
 }
 
 // countNear counts the features of the query (its box grown around the
@@ -149,7 +149,7 @@ func measureRows(rows pgx.Rows, target *geodata.Measure, km float64, pos *int64,
 }
 
 // yieldRids reads the features of rids and yields them in order.
-func (db *DB) yieldRids(ctx context.Context, tx pgx.Tx, rids []int64, info geodata.PageInfo, yield func(geodata.Feature) error) (geodata.PageInfo, error) {
+func (db *DB) yieldRids(ctx context.Context, tx pgx.Tx, rids []int64, info geodata.PageInfo, raw bool, yield func(geodata.Feature) error) (geodata.PageInfo, error) {
 	if len(rids) == 0 {
 		return info, nil
 	}
@@ -159,7 +159,7 @@ func (db *DB) yieldRids(ctx context.Context, tx pgx.Tx, rids []int64, info geoda
 	}
 	defer rows.Close()
 	for rows.Next() {
-		_, f, err := scanRow(rows)
+		_, f, err := scanRow(rows, raw)
 		if err != nil {
 			return geodata.PageInfo{}, err
 		}

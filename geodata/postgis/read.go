@@ -225,7 +225,7 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 		}
 		return info, nil
 	}
-	info, err := page(ctx, tx, buildWhere(q), after, limit, q.Offset, yield)
+	info, err := page(ctx, tx, buildWhere(q), after, limit, q.Offset, q.RawProperties, yield)
 	if err != nil {
 		return geodata.PageInfo{}, wrap(ctx, err, "query %s", q.Layer)
 	}
@@ -250,7 +250,7 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 
 // page streams the features matching w after row after, skipping offset,
 // limit at most, to yield, and says where the next page starts.
-func page(ctx context.Context, q querier, w *where, after int64, limit, offset int, yield func(geodata.Feature) error) (geodata.PageInfo, error) {
+func page(ctx context.Context, q querier, w *where, after int64, limit, offset int, raw bool, yield func(geodata.Feature) error) (geodata.PageInfo, error) {
 	w.add(whereAfter, after)
 	sql := selectFeatures + w.sql() + fmt.Sprintf(pageFeatures, w.arg(limit+1), w.arg(offset))
 	rows, err := q.Query(ctx, sql, w.args...)
@@ -266,7 +266,7 @@ func page(ctx context.Context, q querier, w *where, after int64, limit, offset i
 			info.Next = geodata.KeyCursor(last)
 			break
 		}
-		rid, f, err := scanRow(rows)
+		rid, f, err := scanRow(rows, raw)
 		if err != nil {
 			return geodata.PageInfo{}, err
 		}
@@ -279,11 +279,28 @@ func page(ctx context.Context, q querier, w *where, after int64, limit, offset i
 	return info, rows.Err()
 }
 
-// scanRow reads a row of rid, id, properties and geometry.
-func scanRow(rows pgx.Rows) (int64, geodata.Feature, error) {
+// scanRow reads a row of rid, id, properties and geometry; with raw, the
+// properties stay the JSON text jsonb gives (Feature.RawProperties).
+func scanRow(rows pgx.Rows, raw bool) (int64, geodata.Feature, error) {
 	var rid int64
-	f, err := scanFeature(rowWithRid{rows, &rid})
-	return rid, f, err
+	if !raw {
+		f, err := scanFeature(rowWithRid{rows, &rid})
+		return rid, f, err
+	}
+	var (
+		f           geodata.Feature
+		props, geom []byte
+	)
+	if err := rows.Scan(&rid, &f.ID, &props, &geom); err != nil {
+		return 0, geodata.Feature{}, err
+	}
+	g, _, err := ewkb.Unmarshal(geom)
+	if err != nil {
+		return 0, geodata.Feature{}, fmt.Errorf("feature %s geometry: %w", f.ID, err)
+	}
+	// pgx copies a []byte it scans into (pgtype.DriverBytes would not).
+	f.RawProperties, f.Geometry = props, g
+	return rid, f, nil
 }
 
 // rowWithRid scans a row of rid, id, properties and geometry as

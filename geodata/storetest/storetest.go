@@ -111,6 +111,7 @@ func Run(t *testing.T, open Opener) {
 		{"Stats", testStats},
 		{"Cursors", testCursors},
 		{"BoxesAfterAggregate", testBoxesAfterAggregate},
+		{"RawProperties", testRawProperties},
 		{"Delete", testDelete},
 		{"Copy", testCopy},
 		{"CopyAllOrNothing", testCopyAllOrNothing},
