@@ -73,6 +73,22 @@ describe('map at scale', () => {
     assert.equal(legendSum, total, 'the legend counts add up to the layer');
     assert.ok(incidentStats(requests).length > 0, 'the page asked the stats');
 
+    // A small drag redraws only what came into view: the clusters still in
+    // view are the same marks, so they do not blink.
+    await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').evaluateAll((els) => els.forEach((el) => { el.dataset.before = '1'; }));
+    const asked = incidentRequests(requests).length;
+    const mapBox = await page.locator('#map').boundingBox();
+    await page.mouse.move(mapBox.x + mapBox.width / 2, mapBox.y + mapBox.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(mapBox.x + mapBox.width / 2 - 60, mapBox.y + mapBox.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await eventually(() => incidentRequests(requests).length > asked, true);
+    await page.waitForTimeout(500);
+    const kept = await page.locator('.leaflet-incidents-pane .casmap-scale-cluster[data-before="1"]').count();
+    const now = await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').count();
+    assert.ok(incidentRequests(requests).length > asked, 'the drag asked for the new view');
+    assert.ok(kept > now / 2, `${kept} of ${now} clusters kept their marks across the drag`);
+
     // An unchecked large layer sends nothing when the map moves.
     const before = incidentRequests(requests).length;
     await page.locator('#layer-toggle-incidents').uncheck();

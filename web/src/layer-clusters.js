@@ -65,6 +65,7 @@ export const ClusterLayer = L.Layer.extend({
   onAdd(map) {
     ensurePane(map, 'incidents');
     this._group = L.layerGroup([], { attribution: attributionOf(this.options.collection) }).addTo(map);
+    this._drawn = new Map();
     this._notice = L.DomUtil.create('div', 'casmap-scale-notice', map.getContainer());
     this._notice.setAttribute('role', 'status');
     this._notice.hidden = true;
@@ -82,6 +83,7 @@ export const ClusterLayer = L.Layer.extend({
     L.DomUtil.remove(this._notice);
     map.removeLayer(this._group);
     this._byId.clear();
+    this._drawn.clear();
   },
 
   getEvents() {
@@ -143,11 +145,26 @@ export const ClusterLayer = L.Layer.extend({
     this._draw(body, clusters);
   },
 
+  // A mark the last answer drew as well (the same cluster, or the same
+  // incident) stays on the map: panning redraws only what came into view.
   _draw(body, clusters) {
-    this._group.clearLayers();
+    const old = this._drawn;
+    this._drawn = new Map();
     this._byId.clear();
-    const layers = body.features.map((f) => (clusters ? this._clusterMarker(f) : this._itemMarker(f)));
-    for (const l of layers) this._group.addLayer(l);
+    for (const f of body.features) {
+      let key = clusters ? `c|${JSON.stringify(f.geometry.coordinates)}|${JSON.stringify(f.properties)}` : `i|${f.id}`;
+      while (this._drawn.has(key)) key += '+';
+      let m = old.get(key);
+      if (m) {
+        old.delete(key);
+      } else {
+        m = clusters ? this._clusterMarker(f) : this._itemMarker(f);
+        this._group.addLayer(m);
+      }
+      if (!clusters) this._byId.set(String(f.id ?? ''), m);
+      this._drawn.set(key, m);
+    }
+    for (const m of old.values()) this._group.removeLayer(m);
     this._highlight();
     const matched = Number.isFinite(body.numberMatched) ? body.numberMatched : body.features.length;
     const truncated = !clusters && matched > body.features.length;
