@@ -155,7 +155,11 @@ describe('infrastructure, proximity and incident details', () => {
       assert.ok(disputed.properties.statements.length >= 2, 'the seed incident has two sides');
       assert.equal(await statements.count(), disputed.properties.statements.length);
       for (const [i, s] of disputed.properties.statements.entries()) {
-        assert.equal(await statements.nth(i).textContent(), `${s.party}: ${s.claim}`, `statement ${i}`);
+        const li = statements.nth(i);
+        const text = await li.evaluate((el) => [...el.childNodes].filter((n) => !(n.classList && n.classList.contains('statement-source'))).map((n) => n.textContent).join('').trim());
+        assert.equal(text, `${s.party}: ${s.claim}`, `statement ${i}`);
+        // Each side links the source it is cited from.
+        if (s.source) assert.equal(await li.locator('a.statement-source').getAttribute('href'), s.source, `statement ${i}: its source`);
       }
       assert.equal(await page.locator('#details .details-value-confidence').textContent(), 'Disputed');
 
