@@ -142,7 +142,10 @@ pinned packages it reproduces the committed files byte for byte (check with
    by its banks (class 0). Each name (English, Russian where a source gives
    it, the local script and its language, alternative names) cites the
    pages it was read from in \`sources\`, each with a \`note\` saying what
-   the page gives; names no cited page gives are left out (so some rivers
+   the page gives; a Wikipedia article read from a copy or a translation
+   is cited on wikipedia.org, with the copy's address in \`read_from\`
+   and the note saying what kind of copy it was; names no cited page gives
+   are left out (so some rivers
    and lakes have no Russian or local name). Lakes are named where their
    GSHHG polygon contains the lake's point in \`rivers.json\`; lakes built
    or grown after WDBII's time (Nurek, Toktogul, Aydarkul, Tuyamuyun) are

@@ -1,6 +1,7 @@
 package seed_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"unicode"
@@ -202,6 +203,31 @@ func TestLakeLabels(t *testing.T) {
 		}
 		if z, ok := f.Properties["label_minzoom"].(float64); !ok || z < 5 || z > 12 {
 			t.Errorf("rivers %q: label_minzoom %v is not a zoom in 5..12", f.ID, f.Properties["label_minzoom"])
+		}
+	}
+}
+
+// TestRiverSourcesCiteTheOriginal wants a river's or lake's name source that
+// is a Wikipedia article to cite the article on wikipedia.org, with any copy
+// or translation it was read from named in read_from, as places do.
+func TestRiverSourcesCiteTheOriginal(t *testing.T) {
+	features, _ := loadLayer(t, "rivers.geojson")
+	for _, f := range features {
+		sources, _ := f.Properties["sources"].([]any)
+		for _, s := range sources {
+			m, _ := s.(map[string]any)
+			raw, _ := m["url"].(string)
+			title, _ := m["title"].(string)
+			publisher, _ := m["publisher"].(string)
+			u, err := url.Parse(raw)
+			if err != nil || u.Host == "" {
+				t.Errorf("rivers %v: source %q has no URL", f.ID, title)
+				continue
+			}
+			fromWikipedia := publisher == "Wikipedia" || strings.Contains(title, "Wikipedia")
+			if (fromWikipedia || strings.Contains(u.Host, "wiki")) && !strings.HasSuffix(u.Host, ".wikipedia.org") {
+				t.Errorf("rivers %v: source %q cites %s, a copy; cite the article on wikipedia.org and the copy as read_from", f.ID, title, raw)
+			}
 		}
 	}
 }
