@@ -60,7 +60,7 @@ func (db *DB) nearPage(ctx context.Context, tx pgx.Tx, q geodata.Query, after in
 	for scanned := 0; scanned < nearBudget; {
 		w := buildWhere(q)
 		w.add(whereAfter, pos)
-		rows, err := tx.Query(ctx, selectCandidates+w.sql()+fmt.Sprintf(orderCandidates, w.arg(4096)), w.args...)
+		rows, err := tx.Query(ctx, selectCandidates+w.sql()+fmt.Sprintf(orderCandidates, w.arg(4096)), w.params()...)
 		if err != nil {
 			return geodata.PageInfo{}, err
 		}
@@ -86,13 +86,13 @@ func (db *DB) nearPage(ctx context.Context, tx pgx.Tx, q geodata.Query, after in
 func countNear(ctx context.Context, tx pgx.Tx, q geodata.Query, target *geodata.Measure, km float64) (int, error) {
 	w := buildWhere(q)
 	var n int
-	if err := tx.QueryRow(ctx, fmt.Sprintf(countCapped, w.sql(), maxCounted+1), w.args...).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, fmt.Sprintf(countCapped, w.sql(), maxCounted+1), w.params()...).Scan(&n); err != nil {
 		return 0, err
 	}
 	if n > maxCounted {
 		return -1, nil
 	}
-	rows, err := tx.Query(ctx, selectCandidates+w.sql(), w.args...)
+	rows, err := tx.Query(ctx, selectCandidates+w.sql(), w.params()...)
 	if err != nil {
 		return 0, err
 	}

@@ -206,6 +206,12 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 	if err != nil {
 		return geodata.PageInfo{}, err
 	}
+	if info, ok, err := db.aggPageDirect(ctx, r, q, after, limit, yield); ok || err != nil {
+		if err != nil {
+			return geodata.PageInfo{}, wrap(ctx, err, "query %s", q.Layer)
+		}
+		return info, nil
+	}
 	// One snapshot, so the count and the page see the same data.
 	tx, err := r.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
@@ -238,7 +244,7 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 	} else {
 		w := buildWhere(q)
 		var n int
-		if err := tx.QueryRow(ctx, fmt.Sprintf(countCapped, w.sql(), maxCounted+1), w.args...).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, fmt.Sprintf(countCapped, w.sql(), maxCounted+1), w.params()...).Scan(&n); err != nil {
 			return geodata.PageInfo{}, wrap(ctx, err, "count %s", q.Layer)
 		}
 		if n <= maxCounted {
@@ -253,7 +259,7 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 func page(ctx context.Context, q querier, w *where, after int64, limit, offset int, raw bool, yield func(geodata.Feature) error) (geodata.PageInfo, error) {
 	w.add(whereAfter, after)
 	sql := selectFeatures + w.sql() + fmt.Sprintf(pageFeatures, w.arg(limit+1), w.arg(offset))
-	rows, err := q.Query(ctx, sql, w.args...)
+	rows, err := q.Query(ctx, sql, w.params()...)
 	if err != nil {
 		return geodata.PageInfo{}, err
 	}

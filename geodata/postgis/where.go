@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/casmap/casmap/geodata"
+	"github.com/jackc/pgx/v5"
 )
 
 // where is a WHERE clause under construction: conditions joined by AND,
@@ -35,6 +36,17 @@ func (w *where) add(cond string, args ...any) {
 }
 
 func (w *where) sql() string { return strings.Join(w.conds, " AND ") }
+
+// params returns the arguments of a statement of w, with pgx told to have
+// it planned for them on every run (an unnamed statement, planned at
+// bind). A prepared one gets a generic plan after five runs, which cannot
+// know how much of a layer a box holds: at a million incidents it read
+// all the half million in a box through the GiST index and sorted them,
+// seconds a batch, where the plan for the values walks the rids and stops
+// at the limit in milliseconds.
+func (w *where) params() []any {
+	return append([]any{pgx.QueryExecModeCacheDescribe}, w.args...)
+}
 
 const (
 	whereLayer = `f.layer = %s`
