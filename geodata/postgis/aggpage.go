@@ -41,15 +41,22 @@ func (db *DB) aggPage(ctx context.Context, tx pgx.Tx, q geodata.Query, l geodata
 	if err != nil || !ok {
 		return geodata.PageInfo{}, false, err
 	}
+	page, info := pageOf(rids, after, q.Offset, limit)
+	info, err = db.yieldRids(ctx, tx, page, info, q.RawProperties, yield)
+	return info, true, err
+}
+
+// pageOf cuts the page after row after, skipping offset, of at most limit
+// rows out of the sorted matches rids, and says what is known of it.
+func pageOf(rids []int64, after int64, offset, limit int) ([]int64, geodata.PageInfo) {
 	i, _ := slices.BinarySearch(rids, after+1)
-	i = min(i+q.Offset, len(rids))
+	i = min(i+offset, len(rids))
 	j := min(i+limit, len(rids))
 	info := geodata.PageInfo{Matched: len(rids)}
 	if j < len(rids) && j > i {
 		info.Next = geodata.KeyCursor(rids[j-1])
 	}
-	info, err = db.yieldRids(ctx, tx, rids[i:j], info, q.RawProperties, yield)
-	return info, true, err
+	return rids[i:j], info
 }
 
 // buildSoon builds the aggregate of q's layer in the background, once for
