@@ -26,7 +26,8 @@
 # Needs nginx-light, curl, taskset, pgbench, /usr/bin/time, go; installs
 # nothing. BENCH_N=100000 for a smaller set; BENCH_D=5s for shorter load
 # runs; BENCH_REPS=N requests per latency path (default 50);
-# BENCH_STORES=postgis measures one store only; BENCH_TIMEOUT=900 bounds
+# BENCH_STORES=postgis measures one store only; BENCH_TRANSFER=0 leaves
+# out the export and import (at a million, ten minutes each); BENCH_TIMEOUT=900 bounds
 # each timed command; BENCH_KEEP=1 keeps the temporary directory.
 set -euo pipefail
 
@@ -229,6 +230,7 @@ for store in ${BENCH_STORES:-sqlite postgis}; do
 	suite "$BASE"
 	FIGS=/dev/null
 	stop_all
+	[ "${BENCH_TRANSFER:-1}" = 0 ] && continue
 	timed "$BIN" export --layer incidents --db "$db" "$TMP/export-$store.geojson"
 	into=$(fresh "$store" "import_$store")
 	"$BIN" seed --db "$into" >/dev/null
