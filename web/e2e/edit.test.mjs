@@ -234,9 +234,10 @@ describe('editing', () => {
     const to = { x: at.x + 150, y: at.y + 10 };
     await drag(ed, at, to);
     const form = ed.locator('.casmap-edit-form');
-    // The seeded source gives no date; the form asks for the day it was read.
-    const date = form.locator('.casmap-form-source [name="source-date"]').first();
-    if (!(await date.inputValue())) await date.fill('2024-05-02');
+    // The seeded sources say when they were read, not published: the form
+    // asks for no date they do not have, and loses nothing of them.
+    const sourcesBefore = (await api(server.url, '/api/collections/places/items/faizabad')).properties.sources;
+    assert.ok(sourcesBefore.some((src) => src.accessed && !src.date), 'a seeded source of Faizabad gives only when it was read');
     await form.getByLabel('Where the coordinates come from').fill('placed by casmap on the town centre the report gives');
     await form.getByLabel('Reason for the change').fill('the town centre is further east');
     await form.locator('.casmap-form-save').click();
@@ -268,7 +269,9 @@ describe('editing', () => {
       const want = view.toLngLat(drawn[i]);
       assert.ok(pixelsApart(c, want, view.zoom) < tolerance, `vertex ${i} at ${c}, drawn at ${want}`);
     });
-    const moved = (await api(server.url, '/api/collections/places/items/faizabad')).geometry.coordinates;
+    const published = await api(server.url, '/api/collections/places/items/faizabad');
+    assert.deepEqual(published.properties.sources, sourcesBefore, 'the sources are saved as they were, when they were read included');
+    const moved = published.geometry.coordinates;
     assert.ok(pixelsApart(moved, view.toLngLat(to), view.zoom) < tolerance, `Faizabad at ${moved}, dropped at ${view.toLngLat(to)}`);
 
     // What a visitor's page draws, at the same view.

@@ -1,5 +1,6 @@
 // edit-form.js: the form for a feature's properties: its name, its sources
-// (at least one, each with title, publisher, URL and date), where its
+// (at least one, each with title, publisher, URL and the date it was
+// published, or for a source that says when it was read, that), where its
 // coordinates come from, any other properties as JSON, and the reason for
 // the change. The server checks everything again with the import's rules
 // and its refusal is shown here.
@@ -72,9 +73,16 @@ export const EditForm = L.Control.extend({
     const sources = el('fieldset', 'casmap-form-sources', form);
     el('legend', '', sources, 'Sources (at least one)');
     const list = el('div', '', sources);
+    // Each row keeps the source it shows, so what the form has no field
+    // for (when it was read, a note) is saved as it was.
+    const kept = new WeakMap();
     const addSource = (s = {}) => {
       const row = el('div', 'casmap-form-source', list);
-      for (const [k, label, type] of SOURCE_FIELDS) input(row, label, type, s[k], `source-${k}`).required = true;
+      kept.set(row, s);
+      for (const [k, label, type] of SOURCE_FIELDS) {
+        // A source that says when it was read needs no publication date.
+        input(row, label, type, s[k], `source-${k}`).required = !(k === 'date' && s.accessed);
+      }
     };
     for (const s of Array.isArray(properties.sources) && properties.sources.length ? properties.sources : [{}]) addSource(s);
     const more = el('button', '', sources, 'Add a source');
@@ -99,7 +107,7 @@ export const EditForm = L.Control.extend({
       msg.textContent = '';
       let props;
       try {
-        props = this._collect({ key, name, list, where, other, cs });
+        props = this._collect({ key, name, list, kept, where, other, cs });
       } catch (err) {
         msg.textContent = err.message;
         return;
@@ -118,17 +126,23 @@ export const EditForm = L.Control.extend({
     name.focus();
   },
 
-  _collect({ key, name, list, where, other, cs }) {
+  _collect({ key, name, list, kept, where, other, cs }) {
     let rest = {};
     if (other.value.trim()) {
       try { rest = JSON.parse(other.value); } catch { throw new Error('Other properties are not valid JSON.'); }
       if (!rest || typeof rest !== 'object' || Array.isArray(rest)) throw new Error('Other properties must be a JSON object.');
     }
-    const sources = [...list.querySelectorAll('.casmap-form-source')].map((row) => Object.fromEntries(
-      SOURCE_FIELDS.map(([k]) => [k, row.querySelector(`[name="source-${k}"]`).value.trim()]),
-    )).filter((s) => Object.values(s).some(Boolean));
-    if (!sources.length || sources.some((s) => !s.title || !s.publisher || !s.url || !s.date)) {
-      throw new Error('Every source needs a title, a publisher, a URL and a date.');
+    const sources = [...list.querySelectorAll('.casmap-form-source')].map((row) => {
+      const s = { ...kept.get(row) };
+      for (const [k] of SOURCE_FIELDS) {
+        const v = row.querySelector(`[name="source-${k}"]`).value.trim();
+        if (v) s[k] = v;
+        else delete s[k];
+      }
+      return s;
+    }).filter((s) => SOURCE_FIELDS.some(([k]) => s[k]));
+    if (!sources.length || sources.some((s) => !s.title || !s.publisher || !s.url || !(s.date || s.accessed))) {
+      throw new Error('Every source needs a title, a publisher, a URL and a date (published, or read).');
     }
     const note = where.value.trim();
     const coord = note.startsWith('placed by casmap on ')
