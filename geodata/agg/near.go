@@ -5,9 +5,8 @@ import (
 	"context"
 	"slices"
 
-	"github.com/paulmach/orb"
-
 	"github.com/casmap/casmap/geodata"
+	"github.com/paulmach/orb"
 )
 
 // Near is a proximity filter as a store hands it to the index: the
