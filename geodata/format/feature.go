@@ -60,6 +60,9 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		}
 		return appendNumber(b, v), nil
 	case []any:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
 		b = append(b, '[')
 		for i, e := range v {
 			if i > 0 {
@@ -72,6 +75,9 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, ']'), nil
 	case map[string]any:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
 		return appendObject(b, v)
 	}
 	out, err := json.Marshal(v)

@@ -24,6 +24,8 @@ func TestAppendFeatureWritesWhatOrbWrites(t *testing.T) {
 		{"line", geodata.Feature{ID: "l", Geometry: orb.LineString{{60, 37}, {61.5, 36.25}}, Properties: map[string]any{}}},
 		{"polygon", geodata.Feature{ID: "p", Geometry: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}},
 		{"no geometry", geodata.Feature{ID: "n"}},
+		{"nil list and object, other Go kinds", geodata.Feature{ID: "g", Geometry: orb.Point{1, 2}, Properties: map[string]any{
+			"list": []any(nil), "obj": map[string]any(nil), "int": 3, "strings": []string{"a"}, "empty": []any{}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
