@@ -41,6 +41,9 @@ func (db *DB) nearPage(ctx context.Context, tx pgx.Tx, q geodata.Query, after in
 	if err != nil {
 		return geodata.PageInfo{}, err
 	}
+	if info, ok, err := db.aggNearPage(ctx, tx, q, gen, target, after, limit, yield); ok || err != nil {
+		return info, err
+	}
 	box := geodata.ExpandKm(target.Bound(), near.Km)
 	if q.BBox != nil {
 		var ok bool
