@@ -94,11 +94,8 @@ func serveAggregate(c echo.Context, store Store, links linker, rc *respCache, g 
 	key := route + "\x00" + itemsKey(v, links.root(c), c.Param("layer"), c.QueryParams(), format.Format{Name: "json"}, enc)
 	if rc != nil {
 		c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-		if res, ok := rc.get(v, key); ok {
-			if notModifiedTag(c, v, res.etag) {
-				return nil
-			}
-			return res.write(c)
+		if hit, err := rc.writeHit(c, v, key); hit {
+			return err
 		}
 	}
 	layer, err := store.Layer(ctx, c.Param("layer"))

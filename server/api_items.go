@@ -42,11 +42,8 @@ func handleItems(store Store, links linker, rc *respCache, g *gate) echo.Handler
 		}
 		// Only valid requests are stored, so a hit needs no validation.
 		if rc != nil && fmErr == nil {
-			if res, ok := rc.get(v, key); ok {
-				if notModifiedTag(c, v, res.etag) {
-					return nil
-				}
-				return res.write(c)
+			if hit, err := rc.writeHit(c, v, key); hit {
+				return err
 			}
 		}
 		layer, err := store.Layer(ctx, c.Param("layer"))

@@ -41,11 +41,8 @@ func handleTile(store Store, links linker, rc *respCache, g *gate) echo.HandlerF
 			itemsKey(v, "", c.Param("layer"), c.QueryParams(), format.Format{Name: "mvt"}, enc)
 		if rc != nil {
 			c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-			if res, ok := rc.get(v, key); ok {
-				if notModifiedTag(c, v, res.etag) {
-					return nil
-				}
-				return res.write(c)
+			if hit, err := rc.writeHit(c, v, key); hit {
+				return err
 			}
 		}
 		layer, err := store.Layer(ctx, c.Param("layer"))

@@ -150,3 +150,16 @@ func anyNotModified(c echo.Context) bool {
 	c.Response().WriteHeader(http.StatusNotModified)
 	return true
 }
+
+// writeHit answers c from the cache when it holds key for version v (a
+// 304 when the client has it already) and says whether it did.
+func (rc *respCache) writeHit(c echo.Context, v geodata.Version, key string) (bool, error) {
+	res, ok := rc.get(v, key)
+	if !ok {
+		return false, nil
+	}
+	if notModifiedTag(c, v, res.etag) {
+		return true, nil
+	}
+	return true, res.write(c)
+}
