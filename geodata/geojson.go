@@ -2,6 +2,7 @@ package geodata
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,6 +115,13 @@ func (f Feature) Bound() orb.Bound { return f.Geometry.Bound() }
 // jsonProblem says what is wrong with a JSON document in a person's terms,
 // without Go's type names.
 func jsonProblem(err error) string {
+	return cmp.Or(JSONProblem(err), "malformed geometry or properties")
+}
+
+// JSONProblem says what is wrong with a JSON document in a person's terms,
+// without Go's type names, when err is encoding/json's syntax or type
+// error or a document cut short; "" for any other error.
+func JSONProblem(err error) string {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -127,5 +135,5 @@ func jsonProblem(err error) string {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "the JSON ends too early"
 	}
-	return "malformed geometry or properties"
+	return ""
 }

@@ -197,6 +197,16 @@ func wrapLon(d float64) float64 {
 	return d
 }
 
+// IntersectBounds returns the box two boxes share, and false when they
+// share none (touching edges share a line, which counts).
+func IntersectBounds(a, b orb.Bound) (orb.Bound, bool) {
+	out := orb.Bound{
+		Min: orb.Point{max(a.Min[0], b.Min[0]), max(a.Min[1], b.Min[1])},
+		Max: orb.Point{min(a.Max[0], b.Max[0]), min(a.Max[1], b.Max[1])},
+	}
+	return out, out.Min[0] <= out.Max[0] && out.Min[1] <= out.Max[1]
+}
+
 // ExpandKm returns b grown by km on every side, in degrees, for a coarse
 // prefilter before DistanceKm decides.
 func ExpandKm(b orb.Bound, km float64) orb.Bound {

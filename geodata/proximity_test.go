@@ -123,3 +123,24 @@ func TestWithinKmAgreesWithDistanceKm(t *testing.T) {
 		}
 	}
 }
+
+func TestIntersectBounds(t *testing.T) {
+	box := func(x0, y0, x1, y1 float64) orb.Bound { return orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}} }
+	tests := []struct {
+		name string
+		a, b orb.Bound
+		want orb.Bound
+		ok   bool
+	}{
+		{"overlap", box(0, 0, 2, 2), box(1, 1, 3, 3), box(1, 1, 2, 2), true},
+		{"inside", box(0, 0, 10, 10), box(2, 3, 4, 5), box(2, 3, 4, 5), true},
+		{"touching edges share a line", box(0, 0, 1, 1), box(1, 0, 2, 1), box(1, 0, 1, 1), true},
+		{"apart", box(0, 0, 1, 1), box(2, 2, 3, 3), orb.Bound{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := geodata.IntersectBounds(tt.a, tt.b)
+		if ok != tt.ok || ok && got != tt.want {
+			t.Errorf("%s: IntersectBounds = %v, %v; want %v, %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+}

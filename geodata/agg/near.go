@@ -33,7 +33,7 @@ func (ix *Index) RidsNear(ctx context.Context, q geodata.Query, near Near, maxSc
 	for _, b := range near.Boxes {
 		if q.BBox != nil {
 			var ok bool
-			if b, ok = intersect(b, *q.BBox); !ok {
+			if b, ok = geodata.IntersectBounds(b, *q.BBox); !ok {
 				continue
 			}
 		}
@@ -85,12 +85,4 @@ func meetsAny(b orb.Bound, boxes []orb.Bound) bool {
 		}
 	}
 	return false
-}
-
-func intersect(a, b orb.Bound) (orb.Bound, bool) {
-	out := orb.Bound{
-		Min: orb.Point{max(a.Min[0], b.Min[0]), max(a.Min[1], b.Min[1])},
-		Max: orb.Point{min(a.Max[0], b.Max[0]), min(a.Max[1], b.Max[1])},
-	}
-	return out, out.Min[0] <= out.Max[0] && out.Min[1] <= out.Max[1]
 }

@@ -47,7 +47,7 @@ func (db *DB) nearPage(ctx context.Context, tx pgx.Tx, q geodata.Query, after in
 	box := geodata.ExpandKm(target.Bound(), near.Km)
 	if q.BBox != nil {
 		var ok bool
-		if box, ok = intersect(box, *q.BBox); !ok {
+		if box, ok = geodata.IntersectBounds(box, *q.BBox); !ok {
 			return geodata.PageInfo{Matched: 0}, nil
 		}
 	}
@@ -220,12 +220,4 @@ func readTarget(ctx context.Context, tx pgx.Tx, near *geodata.Near) (*geodata.Me
 		return nil, geodata.Invalidf("near: feature %q not found in layer %q", near.ID, near.Layer)
 	}
 	return geodata.NewMeasure(all), nil
-}
-
-func intersect(a, b orb.Bound) (orb.Bound, bool) {
-	out := orb.Bound{
-		Min: orb.Point{max(a.Min[0], b.Min[0]), max(a.Min[1], b.Min[1])},
-		Max: orb.Point{min(a.Max[0], b.Max[0]), min(a.Max[1], b.Max[1])},
-	}
-	return out, out.Min[0] <= out.Max[0] && out.Min[1] <= out.Max[1]
 }

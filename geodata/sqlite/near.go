@@ -104,7 +104,7 @@ func nearCandidates(ctx context.Context, tx *sql.Tx, num int64, t *nearTarget, b
 	for _, b := range t.boxes {
 		if bbox != nil {
 			var ok bool
-			if b, ok = intersect(b, *bbox); !ok {
+			if b, ok = geodata.IntersectBounds(b, *bbox); !ok {
 				continue
 			}
 		}
@@ -128,12 +128,4 @@ func nearCandidates(ctx context.Context, tx *sql.Tx, num int64, t *nearTarget, b
 // within reports whether g lies within the target's distance.
 func (t *nearTarget) within(g orb.Geometry) bool {
 	return t.measure.Within(g, t.km)
-}
-
-func intersect(a, b orb.Bound) (orb.Bound, bool) {
-	out := orb.Bound{
-		Min: orb.Point{max(a.Min[0], b.Min[0]), max(a.Min[1], b.Min[1])},
-		Max: orb.Point{min(a.Max[0], b.Max[0]), min(a.Max[1], b.Max[1])},
-	}
-	return out, out.Min[0] <= out.Max[0] && out.Min[1] <= out.Max[1]
 }
