@@ -125,7 +125,9 @@ func TestWithinKmAgreesWithDistanceKm(t *testing.T) {
 }
 
 func TestIntersectBounds(t *testing.T) {
-	box := func(x0, y0, x1, y1 float64) orb.Bound { return orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}} }
+	box := func(x0, y0, x1, y1 float64) orb.Bound {
+		return orb.Bound{Min: orb.Point{x0, y0}, Max: orb.Point{x1, y1}}
+	}
 	tests := []struct {
 		name string
 		a, b orb.Bound
