@@ -50,9 +50,12 @@ func (ix *Index) Clusters(ctx context.Context, q geodata.Query, zoom int) ([]geo
 		}
 		last.add(p, b, c, cats)
 	}
-	if in, ok := ix.pyramidFor(q, zoom); ok {
-		err = ix.fromPyramid(ctx, m, in, zoom, cats, cells, add)
-	} else {
+	plan, ok, err := ix.clusterSource(ctx, q, m, zoom, cats)
+	switch {
+	case err != nil:
+	case ok:
+		err = ix.fromPyramids(ctx, m, plan, boxOf(q), zoom, cells, add)
+	default:
 		err = m.each(ctx, add)
 	}
 	if err != nil {
@@ -75,31 +78,35 @@ func (ix *Index) Clusters(ctx context.Context, q geodata.Query, zoom int) ([]geo
 	return out, nil
 }
 
-// pyramidFor says whether clusters of q at zoom take cells from the
-// pyramid, and which: q filters by bbox alone, the zoom is summed ahead,
-// and some cells lie wholly inside the bbox.
-func (ix *Index) pyramidFor(q geodata.Query, zoom int) (interior, bool) {
-	if q.BBox == nil || q.Interval != nil || len(q.Props) > 0 || len(q.Ranges) > 0 || zoom > pyramidZoom {
-		return interior{}, false
-	}
-	in := interiorOf(*q.BBox, geodata.CellDegrees(zoom))
-	return in, !in.empty()
-}
-
-// fromPyramid fills cells with the pyramid's cells inside in and adds the
-// features of the rim around them one by one.
-func (ix *Index) fromPyramid(ctx context.Context, m *matcher, in interior, zoom int, cats *facet, cells map[[2]int]*cellSum, add func(int32)) error {
-	py, err := ix.pyramid(ctx, cats)
-	if err != nil {
-		return err
-	}
-	for cell, s := range py[zoom] {
-		if in.holds(cell) {
-			cells[cell] = s.clone(cell)
+// fromPyramids fills cells with the sums of the plan's cells inside its
+// interior of bbox and the features its residual adds there, and adds
+// the features of the rim around them one by one.
+func (ix *Index) fromPyramids(ctx context.Context, m *matcher, plan clusterPlan, bbox orb.Bound, zoom int, cells map[[2]int]*cellSum, add func(int32)) error {
+	in := plan.in
+	for _, py := range plan.pys {
+		for cell, s := range py[zoom] {
+			if !in.holds(cell) {
+				continue
+			}
+			if have := cells[cell]; have != nil {
+				have.merge(s)
+			} else {
+				cells[cell] = s.clone(cell)
+			}
 		}
 	}
 	deg := geodata.CellDegrees(zoom)
-	for i, part := range in.rim(*m.bbox, deg) {
+	if plan.residual != nil {
+		err := plan.residual(ctx, func(p int32) {
+			if in.part(cellOf(ix.box[p].Center(), deg)) < 0 {
+				add(p)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for i, part := range in.rim(bbox, deg) {
 		// Each feature of the rim is added by the one part its centre
 		// belongs to.
 		err := m.eachIn(ctx, &part, func(p int32) {

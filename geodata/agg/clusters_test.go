@@ -82,7 +82,7 @@ func TestClustersMatchACountOfEveryFeature(t *testing.T) {
 		x, y := 58+r.Float64()*20, 28+r.Float64()*14
 		bbox := orb.Bound{Min: orb.Point{x - w, y - w/2}, Max: orb.Point{x + w, y + w/2}}
 		q := geodata.Query{Layer: "incidents", BBox: &bbox}
-		if _, ok := ix.pyramidFor(q, zoom); ok {
+		if planOf(t, ix, q, zoom) == "layer-pyramid" {
 			fromPyramid++
 		}
 		got, err := ix.Clusters(ctx, q, zoom)

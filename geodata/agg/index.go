@@ -4,6 +4,15 @@
 // statistics and tile counts are sums over the features of the area asked
 // for, in memory, with the same filters as the items API. Both stores
 // build it from what they read; it never reads a store itself.
+//
+// What a query costs is kept near what it returns by sums made once per
+// generation, on first use: cluster pyramids of the whole layer, of each
+// value of a queryable and of each month (pyramid.go, values.go), counts
+// of every value by cell for statistics (statspyr.go), and lists of the
+// features holding each rare value or starting in each month (drive.go);
+// what they do not cover is scanned a block of features at a time
+// (block.go). At a million incidents they add some 16 MB to the index's
+// 100 (BenchmarkScale/heap-after-all in geodata/sqlite).
 package agg
 
 import (
@@ -11,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"sync"
@@ -58,8 +68,10 @@ type Index struct {
 	start []int64
 	end   []int64
 	dated []bool
-	// month is the year*12+month of start, for statistics.
-	month []int32
+	// month is the year*12+month of start, for statistics; firstMonth
+	// and lastMonth the range they span (lastMonth < firstMonth if none).
+	month                 []int32
+	firstMonth, lastMonth int32
 	// byRid lists positions in rid order, to place loaded values.
 	byRid []int32
 	// span is the largest width and height of a feature's box: how far
@@ -69,13 +81,27 @@ type Index struct {
 	mu     sync.Mutex
 	facets map[string]*facet
 	// pyr is the clusters of the whole layer, summed on first use.
-	pyr *pyramid
+	pyr pyramid
+	// values are the clusters of the features holding one value, summed
+	// on first use for clusters filtered by that value alone, up to
+	// valueCellBudget cells in all (valueCells).
+	values     map[valueKey]pyramid
+	valueCells int
+	// stats is the statistics of the whole layer by cell, summed on
+	// first use; noStats says they would not fit statsBudget.
+	stats   *statsPyramid
+	noStats bool
+	// times lists the dated features by month, made on first use.
+	times *timeOrder
+	// listedCost is what a feature of a sparse list costs against one
+	// scanned (tests lower it, to take lists).
+	listedCost float64
 }
 
 // Build reads a layer's rows through loader into a new Index. queryables
 // are the properties its queries may filter on.
 func Build(ctx context.Context, loader Loader, queryables []string) (*Index, error) {
-	ix := &Index{loader: loader, queryables: slices.Clone(queryables), facets: map[string]*facet{}}
+	ix := &Index{loader: loader, queryables: slices.Clone(queryables), facets: map[string]*facet{}, listedCost: listedCost}
 	gen, err := loader.Rows(ctx, func(r Row) error {
 		ix.rid = append(ix.rid, r.RID)
 		ix.box = append(ix.box, r.Box)
@@ -92,10 +118,16 @@ func Build(ctx context.Context, loader Loader, queryables []string) (*Index, err
 	ix.gen = gen
 	ix.sortByKey()
 	ix.month = make([]int32, len(ix.rid))
+	ix.firstMonth, ix.lastMonth = 0, -1
 	for i, d := range ix.dated {
-		if d {
-			ix.month[i] = int32(monthOf(ix.start[i]))
+		if !d {
+			continue
 		}
+		ix.month[i] = int32(monthOf(ix.start[i]))
+		if ix.lastMonth < ix.firstMonth {
+			ix.firstMonth, ix.lastMonth = ix.month[i], ix.month[i]
+		}
+		ix.firstMonth, ix.lastMonth = min(ix.firstMonth, ix.month[i]), max(ix.lastMonth, ix.month[i])
 	}
 	return ix, nil
 }
@@ -144,11 +176,19 @@ func (ix *Index) position(rid int64) (int32, bool) {
 
 // facet is one queryable's values: a dictionary and, per feature, the code
 // of its value (0 for none; multiCode when it holds several, listed in
-// multi).
+// multi); and, per code, the positions of the features that hold it, in
+// key order (post), so that a filter by a value looks at its features
+// alone.
 type facet struct {
+	name  string
 	dict  []facetValue // code-1 is the index
 	code  []uint32
 	multi map[int32][]uint32
+	// post lists by code the features holding it, for codes held by few
+	// (nil for others), and count how many hold each: both nil until a
+	// filter needs them.
+	post  [][]int32
+	count []int
 }
 
 type facetValue struct {
@@ -166,7 +206,7 @@ func (ix *Index) facet(ctx context.Context, name string) (*facet, error) {
 	if f, ok := ix.facets[name]; ok {
 		return f, nil
 	}
-	f := &facet{code: make([]uint32, len(ix.rid)), multi: map[int32][]uint32{}}
+	f := &facet{name: name, code: make([]uint32, len(ix.rid)), multi: map[int32][]uint32{}}
 	gen, err := ix.loader.Values(ctx, name, func(text string, num *float64, rids []int64) error {
 		v := facetValue{text: text}
 		if num != nil {
@@ -191,6 +231,76 @@ func (ix *Index) facet(ctx context.Context, name string) (*facet, error) {
 	}
 	ix.facets[name] = f
 	return f, nil
+}
+
+// posted returns the facet of name with its posting lists, listing them
+// on first use: only queryables a query filters on have them.
+func (ix *Index) posted(ctx context.Context, name string) (*facet, error) {
+	f, err := ix.facet(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if f.post == nil {
+		f.postings(ix.listedCost)
+	}
+	return f, nil
+}
+
+// postings counts the features holding each code and lists, ascending,
+// the positions of those a list would be taken for: codes held by fewer
+// than one feature in listed (a dense list costs more than a scan, and 4
+// bytes a feature).
+func (f *facet) postings(listed float64) {
+	f.count = make([]int, len(f.dict)+1)
+	for p := range f.code {
+		f.codes(int32(p), func(c uint32) { f.count[c]++ })
+	}
+	f.post = make([][]int32, len(f.dict)+1)
+	for c := 1; c < len(f.count); c++ {
+		if float64(f.count[c])*listed < float64(len(f.code)) {
+			f.post[c] = make([]int32, 0, f.count[c])
+		}
+	}
+	for p := range f.code {
+		f.codes(int32(p), func(c uint32) {
+			if f.post[c] != nil {
+				f.post[c] = append(f.post[c], int32(p))
+			}
+		})
+	}
+}
+
+// holding yields, ascending, the positions of the features holding code.
+func (f *facet) holding(code uint32) iter.Seq[int32] {
+	return func(yield func(int32) bool) {
+		if list := f.post[code]; list != nil || f.count[code] == 0 {
+			for _, p := range list {
+				if !yield(p) {
+					return
+				}
+			}
+			return
+		}
+		for p, c := range f.code {
+			if (c == code || c == multiCode && slices.Contains(f.multi[int32(p)], code)) && !yield(int32(p)) {
+				return
+			}
+		}
+	}
+}
+
+// first returns the first code of the feature at p for which ok holds,
+// or 0: a feature of several chosen values is visited through that one.
+func (f *facet) first(p int32, ok []bool) uint32 {
+	var first uint32
+	f.codes(p, func(c uint32) {
+		if first == 0 && ok[c] {
+			first = c
+		}
+	})
+	return first
 }
 
 func (f *facet) add(p int32, code uint32) {

@@ -37,7 +37,7 @@ func (ix *Index) RidsNear(ctx context.Context, q geodata.Query, near Near, maxSc
 				continue
 			}
 		}
-		ranges = append(ranges, ix.cover(&b)...)
+		ranges = append(ranges, ix.cover(&b, nil)...)
 	}
 	slices.SortFunc(ranges, func(a, b keyRange) int { return cmp.Compare(a.lo, b.lo) })
 	ranges = mergeRanges(ranges)

@@ -2,6 +2,7 @@ package agg
 
 import (
 	"context"
+	"iter"
 	"math"
 
 	"github.com/casmap/casmap/geodata"
@@ -13,42 +14,67 @@ import (
 // so a region of 40 by 25 degrees has at most some 8,000 of them.
 const pyramidZoom = 8
 
-// pyramid is the clusters of the whole layer at each zoom up to
-// pyramidZoom, by cell: a screen at a low zoom takes the cells that lie
-// wholly inside its bbox from here and scans only the features of its
-// rim.
-type pyramid [pyramidZoom + 1]map[[2]int]*cellSum
+// pyramid is the clusters of some features (the whole layer's, or those
+// holding one value) at each zoom from 0 to its depth, by cell: a screen
+// at a low zoom takes the cells that lie wholly inside its bbox from here
+// and scans only the features of its rim.
+type pyramid []map[[2]int]*cellSum
 
 // pyramid returns the index's pyramid, summing it on first use.
-func (ix *Index) pyramid(ctx context.Context, cats *facet) (*pyramid, error) {
+func (ix *Index) pyramid(ctx context.Context, cats *facet) (pyramid, error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.pyr != nil {
 		return ix.pyr, nil
 	}
-	py := &pyramid{}
-	deep := map[[2]int]*cellSum{}
-	deg := geodata.CellDegrees(pyramidZoom)
-	for p := range ix.rid {
-		if p&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	py, err := ix.sumPyramid(ctx, pyramidZoom, func(yield func(int32) bool) {
+		for p := range ix.rid {
+			if !yield(int32(p)) {
+				return
 			}
+		}
+	}, cats)
+	if err != nil {
+		return nil, err
+	}
+	ix.pyr = py
+	return py, nil
+}
+
+// sumPyramid sums the features at positions into the cells of zooms 0 to
+// depth.
+func (ix *Index) sumPyramid(ctx context.Context, depth int, positions iter.Seq[int32], cats *facet) (pyramid, error) {
+	py := make(pyramid, depth+1)
+	deep := map[[2]int]*cellSum{}
+	deg := geodata.CellDegrees(depth)
+	n := 0
+	// Features in key order fall mostly in the cell the last one did.
+	shift := uint(2 * (keyZoom - depth))
+	var s *cellSum
+	lastKey := uint64(math.MaxUint64)
+	for p := range positions {
+		if n++; n&4095 == 0 && ctx.Err() != nil {
+			break
 		}
 		b := ix.box[p]
 		c := b.Center()
-		cell := cellOf(c, deg)
-		s := deep[cell]
-		if s == nil {
-			s = newCellSum(cell, b, cats)
-			deep[cell] = s
+		if ix.key[p]>>shift != lastKey {
+			cell := cellOf(c, deg)
+			if s = deep[cell]; s == nil {
+				s = newCellSum(cell, b, cats)
+				deep[cell] = s
+			}
+			lastKey = ix.key[p] >> shift
 		}
-		s.add(int32(p), b, c, cats)
+		s.add(p, b, c, cats)
 	}
-	py[pyramidZoom] = deep
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	py[depth] = deep
 	// A cell of zoom z-1 is four of zoom z: degrees double from the same
 	// origin, so the parent of column c is c/2.
-	for z := pyramidZoom - 1; z >= 0; z-- {
+	for z := depth - 1; z >= 0; z-- {
 		up := map[[2]int]*cellSum{}
 		for cell, s := range py[z+1] {
 			parent := [2]int{cell[0] / 2, cell[1] / 2}
@@ -60,8 +86,16 @@ func (ix *Index) pyramid(ctx context.Context, cats *facet) (*pyramid, error) {
 		}
 		py[z] = up
 	}
-	ix.pyr = py
 	return py, nil
+}
+
+// cells is how many cells py holds at all its zooms.
+func (py pyramid) cells() int {
+	n := 0
+	for _, level := range py {
+		n += len(level)
+	}
+	return n
 }
 
 // cellOf returns the cluster cell of centre c for cells of deg degrees.

@@ -49,24 +49,29 @@ func morton(x, y uint64) uint64 {
 	return k
 }
 
-// keyRange is the keys [lo, hi).
-type keyRange struct{ lo, hi uint64 }
+// keyRange is the keys [lo, hi). inside says every feature of theirs lies
+// wholly inside the bbox the range was found for.
+type keyRange struct {
+	lo, hi uint64
+	inside bool
+}
 
 // cover returns key ranges, ascending and disjoint, that hold every
-// feature whose box may meet bbox (every feature when bbox is nil).
-func (ix *Index) cover(bbox *orb.Bound) []keyRange {
-	if bbox == nil {
-		return []keyRange{{0, math.MaxUint64}}
+// feature whose box may meet area (every feature when area is nil),
+// marking those wholly inside within (all, when within is nil).
+func (ix *Index) cover(area, within *orb.Bound) []keyRange {
+	if area == nil {
+		return []keyRange{{0, math.MaxUint64, within == nil}}
 	}
-	area := orb.Bound{
-		Min: orb.Point{bbox.Min[0] - ix.span[0]/2, bbox.Min[1] - ix.span[1]/2},
-		Max: orb.Point{bbox.Max[0] + ix.span[0]/2, bbox.Max[1] + ix.span[1]/2},
+	wide := orb.Bound{
+		Min: orb.Point{area.Min[0] - ix.span[0]/2, area.Min[1] - ix.span[1]/2},
+		Max: orb.Point{area.Max[0] + ix.span[0]/2, area.Max[1] + ix.span[1]/2},
 	}
 	for z := keyZoom; ; z-- {
 		deg := keyDeg * float64(uint64(1)<<(keyZoom-z))
 		cols, rows := uint64(1)<<(z+2), uint64(1)<<(z+1)
-		c0, c1 := cellNum(area.Min[0]+180, deg, cols), cellNum(area.Max[0]+180, deg, cols)
-		r0, r1 := cellNum(area.Min[1]+90, deg, rows), cellNum(area.Max[1]+90, deg, rows)
+		c0, c1 := cellNum(wide.Min[0]+180, deg, cols), cellNum(wide.Max[0]+180, deg, cols)
+		r0, r1 := cellNum(wide.Min[1]+90, deg, rows), cellNum(wide.Max[1]+90, deg, rows)
 		if (c1-c0+1)*(r1-r0+1) > maxRanges && z > 0 {
 			continue
 		}
@@ -75,7 +80,8 @@ func (ix *Index) cover(bbox *orb.Bound) []keyRange {
 		for r := r0; r <= r1; r++ {
 			for c := c0; c <= c1; c++ {
 				k := morton(c, r)
-				out = append(out, keyRange{k << shift, (k + 1) << shift})
+				in := within == nil || c > 0 && r > 0 && c < cols-1 && r < rows-1 && ix.boxesInside(c, r, deg, *within)
+				out = append(out, keyRange{k << shift, (k + 1) << shift, in})
 			}
 		}
 		slices.SortFunc(out, func(a, b keyRange) int { return cmp.Compare(a.lo, b.lo) })
@@ -83,11 +89,23 @@ func (ix *Index) cover(bbox *orb.Bound) []keyRange {
 	}
 }
 
+// boxesInside reports whether the box of every feature whose centre lies
+// in the cell (c, r) of deg degrees lies inside b: the cell grown by half
+// the largest box (and a little, for rounding) does.
+func (ix *Index) boxesInside(c, r uint64, deg float64, b orb.Bound) bool {
+	mx, my := ix.span[0]/2+deg*1e-6, ix.span[1]/2+deg*1e-6
+	x0, y0 := float64(c)*deg-180, float64(r)*deg-90
+	return x0-mx >= b.Min[0] && x0+deg+mx <= b.Max[0] && y0-my >= b.Min[1] && y0+deg+my <= b.Max[1]
+}
+
+// mergeRanges joins ranges, sorted by lo, that overlap (inside when both
+// are), or that touch and agree on inside.
 func mergeRanges(rs []keyRange) []keyRange {
 	out := rs[:0]
 	for _, r := range rs {
-		if n := len(out); n > 0 && out[n-1].hi >= r.lo {
+		if n := len(out); n > 0 && (out[n-1].hi > r.lo || out[n-1].hi == r.lo && out[n-1].inside == r.inside) {
 			out[n-1].hi = max(out[n-1].hi, r.hi)
+			out[n-1].inside = out[n-1].inside && r.inside
 			continue
 		}
 		out = append(out, r)
@@ -103,12 +121,30 @@ type matcher struct {
 	from  int64
 	to    int64
 	props []facetTest
+	// times lists dated features by start when iv bounds a side.
+	times *timeOrder
 }
 
 // facetTest passes a feature when one of its value codes is in ok.
 type facetTest struct {
-	f  *facet
-	ok []bool // by code
+	f     *facet
+	ok    []bool   // by code
+	bit   []uint8  // ok as 0 or 1
+	codes []uint32 // the codes ok holds
+	// posted is how many features the codes' posting lists hold.
+	posted int
+}
+
+func newFacetTest(f *facet, ok []bool) facetTest {
+	t := facetTest{f: f, ok: ok, bit: make([]uint8, len(ok))}
+	for c, yes := range ok {
+		if yes {
+			t.bit[c] = 1
+			t.codes = append(t.codes, uint32(c))
+			t.posted += f.count[c]
+		}
+	}
+	return t
 }
 
 // newMatcher compiles q for the index, loading the values it filters on.
@@ -132,19 +168,28 @@ func (ix *Index) newMatcher(ctx context.Context, q geodata.Query) (*matcher, err
 			}
 		}
 	}
-	for name, values := range q.Props {
-		f, err := ix.facet(ctx, name)
+	for _, name := range sortedNames(q.Props) {
+		values := q.Props[name]
+		f, err := ix.posted(ctx, name)
 		if err != nil {
 			return nil, err
 		}
-		m.props = append(m.props, facetTest{f: f, ok: f.equal(values)})
+		m.props = append(m.props, newFacetTest(f, f.equal(values)))
 	}
-	for name, r := range q.Ranges {
-		f, err := ix.facet(ctx, name)
+	for _, name := range sortedNames(q.Ranges) {
+		r := q.Ranges[name]
+		f, err := ix.posted(ctx, name)
 		if err != nil {
 			return nil, err
 		}
-		m.props = append(m.props, facetTest{f: f, ok: f.within(r)})
+		m.props = append(m.props, newFacetTest(f, f.within(r)))
+	}
+	if m.iv != nil && (m.from != math.MinInt64 || m.to != math.MaxInt64) {
+		times, err := ix.timeOrder(ctx)
+		if err != nil {
+			return nil, err
+		}
+		m.times = times
 	}
 	return m, nil
 }
@@ -183,11 +228,8 @@ func (f *facet) within(r geodata.Range) []bool {
 // match reports whether the feature at p meets every filter.
 func (m *matcher) match(p int32) bool {
 	ix := m.ix
-	if b := m.bbox; b != nil {
-		fb := ix.box[p]
-		if fb.Max[0] < b.Min[0] || fb.Min[0] > b.Max[0] || fb.Max[1] < b.Min[1] || fb.Min[1] > b.Max[1] {
-			return false
-		}
+	if !m.inBox(p) {
+		return false
 	}
 	if m.iv != nil && (!ix.dated[p] || ix.end[p] < m.from || ix.start[p] > m.to) {
 		return false
@@ -209,24 +251,15 @@ func (m *matcher) each(ctx context.Context, fn func(p int32)) error {
 }
 
 // eachIn calls fn for every feature matching m whose box may meet area (a
-// part of m's bbox, or nil for everywhere).
+// part of m's bbox, or nil for everywhere). It looks at the features of
+// the area, or those of the area listed by one filter (cheapest), whichever
+// are fewest.
 func (m *matcher) eachIn(ctx context.Context, area *orb.Bound, fn func(p int32)) error {
-	ix := m.ix
-	seen := 0
-	for _, r := range ix.cover(area) {
-		i, _ := slices.BinarySearch(ix.key, r.lo)
-		for ; i < len(ix.key) && ix.key[i] < r.hi; i++ {
-			if seen++; seen&4095 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			if m.match(int32(i)) {
-				fn(int32(i))
-			}
-		}
+	rs, n := m.ix.positions(area, m.bbox)
+	if d, ok := m.cheapest(rs, n); ok {
+		return m.eachListed(ctx, d, rs, fn)
 	}
-	return nil
+	return m.scan(ctx, rs, fn)
 }
 
 // numEquals reports whether s reads as the number n.
@@ -251,7 +284,7 @@ func (ix *Index) Rids(ctx context.Context, q geodata.Query, maxScan int) ([]int6
 		return nil, false, nil
 	}
 	n := 0
-	for _, r := range ix.cover(q.BBox) {
+	for _, r := range ix.cover(q.BBox, q.BBox) {
 		lo, _ := slices.BinarySearch(ix.key, r.lo)
 		hi, _ := slices.BinarySearch(ix.key, r.hi)
 		if n += hi - lo; n > maxScan {

@@ -2,9 +2,14 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/paulmach/orb"
@@ -82,6 +87,93 @@ func BenchmarkScale(b *testing.B) {
 			}
 		}
 	})
+	// Screens of 1440 by 900 pixels around Kabul, as make bench-scale
+	// asks for them ({box:Z}), with each filter it sends.
+	screens := map[int]*orb.Bound{3: bound(-57.4, -30.6, 180, 90), 5: bound(37.5, 18.2, 100.8, 50.8), 8: bound(65.2, 32.5, 73.1, 36.6)}
+	for _, f := range scaleFilters() {
+		for _, z := range []int{3, 5, 8} {
+			b.Run(fmt.Sprintf("clusters-zoom%d-%s", z, f.name), func(b *testing.B) {
+				q := f.q
+				q.BBox = screens[z]
+				cpuLoop(b, func() {
+					if _, err := db.Clusters(ctx, q, z); err != nil {
+						b.Fatal(err)
+					}
+				})
+			})
+		}
+	}
+	for _, f := range scaleFilters()[:3] {
+		for _, z := range []int{5, 8} {
+			b.Run(fmt.Sprintf("stats-zoom%d-%s", z, f.name), func(b *testing.B) {
+				q := f.q
+				q.BBox = screens[z]
+				cpuLoop(b, func() {
+					if _, err := db.Stats(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+				})
+			})
+		}
+	}
+	// The heap once every aggregate above is built: the index, its values,
+	// posting lists and pyramids, with what SQLite and the test hold.
+	b.Run("heap-after-all", func(b *testing.B) {
+		var ms runtime.MemStats
+		for b.Loop() {
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+		}
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
+	})
+}
+
+// cpuLoop runs fn as the benchmark's loop and reports the process's CPU
+// time per run beside the wall time: on a machine shared with others the
+// wall time measures the others too.
+func cpuLoop(b *testing.B, fn func()) {
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	start := cpu()
+	for b.Loop() {
+		fn()
+	}
+	b.ReportMetric(float64(cpu()-start)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+// scaleFilters are the filters make bench-scale sends with clusters, and
+// two it does not: a choice of two values and two names at once.
+func scaleFilters() []struct {
+	name string
+	q    geodata.Query
+} {
+	five := 5.0
+	props := func(kv ...string) geodata.Query {
+		q := geodata.Query{Layer: "incidents", Props: map[string][]string{}}
+		for i := 0; i < len(kv); i += 2 {
+			q.Props[kv[i]] = strings.Split(kv[i+1], ",")
+		}
+		return q
+	}
+	return []struct {
+		name string
+		q    geodata.Query
+	}{
+		{"none", geodata.Query{Layer: "incidents"}},
+		{"attack", props("category", "attack")},
+		{"confirmed", props("confidence", "confirmed")},
+		{"iskp", props("actor_group", "ISKP")},
+		{"afg", props("country", "AFG")},
+		{"confirmed-or-reported", props("confidence", "confirmed,reported")},
+		{"attack-confirmed", props("category", "attack", "confidence", "confirmed")},
+		{"fatalities5", geodata.Query{Layer: "incidents", Ranges: map[string]geodata.Range{"fatalities": {Min: &five}}}},
+		{"2022", geodata.Query{Layer: "incidents", Interval: &geodata.Interval{Start: day("2022-01-01"), End: day("2022-12-31")}}},
+	}
 }
 
 // samplePoints returns where n incidents of the layer lie, taken every
