@@ -95,6 +95,49 @@ describe('map page', () => {
     await context.close();
   });
 
+  test('a series of drags rewrites the URL once the map is still, not at every step, and the URL then holds the view', async () => {
+    setup();
+    const { page, check, context } = await openPage(browser);
+    await page.addInitScript(() => {
+      window.__urlWrites = 0;
+      const replace = window.history.replaceState.bind(window.history);
+      window.history.replaceState = (...args) => {
+        window.__urlWrites += 1;
+        return replace(...args);
+      };
+    });
+    await gotoMap(page, server.url, '#map=6/38/66&layers=borders');
+    await page.waitForTimeout(800);
+    const view = () => page.evaluate(() => new URLSearchParams(window.location.hash.slice(1)).get('map').split('/').map(Number));
+    const writes = () => page.evaluate(() => window.__urlWrites);
+    const [zoom, lat, lng] = await view();
+    const before = await writes();
+    const box = await page.locator('#map').boundingBox();
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const drags = 4;
+    const dx = 80;
+    for (let i = 0; i < drags; i++) {
+      await page.mouse.move(cx, cy);
+      await page.mouse.down();
+      await page.mouse.move(cx - dx, cy, { steps: 4 });
+      // Held still before letting go, so the map stops where it is let go.
+      await page.waitForTimeout(80);
+      await page.mouse.up();
+    }
+    const moved = drags * dx * (360 / (256 * 2 ** zoom));
+    const after = await eventually(async () => {
+      const [z, la, ln] = await view();
+      return z === zoom && Math.abs(la - lat) < 0.05 && Math.abs(ln - (lng + moved)) < moved * 0.05;
+    }, true, 5000);
+    assert.ok(after, `the URL holds the view ${drags * dx} px east of ${lat}/${lng}: ${(await view()).join('/')}`);
+    await page.waitForTimeout(800);
+    const n = (await writes()) - before;
+    assert.ok(n >= 1 && n <= 2, `${drags} drags in a row rewrote the URL ${n} times`);
+    check();
+    await context.close();
+  });
+
   test('unchecking a layer removes its features and checking restores them', async () => {
     setup();
     const { page, check, context } = await openPage(browser);

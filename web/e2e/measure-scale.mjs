@@ -10,10 +10,13 @@
 //   ... --hash '#layers=borders,incidents'                 # a view or a set of layers
 //   ... --profile      # and the functions the page spent most time in (CDP profiler;
 //                      # build with CASMAP_NO_MINIFY=1 for readable names)
+//   ... --profile-out /tmp/run   # and each run's CPU profile as /tmp/run-N.cpuprofile
+//                      # (DevTools' Performance panel opens it)
 //
 // (--db serves the file it is given, and a server may write to its
 // database: give it a copy.)
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
@@ -28,6 +31,7 @@ const { values: args } = parseArgs({
     height: { type: 'string', default: '900' },
     hash: { type: 'string', default: '' },
     profile: { type: 'boolean', default: false },
+    'profile-out': { type: 'string', default: '' },
   },
 });
 
@@ -176,14 +180,18 @@ async function main() {
       }));
       const agg = await aggregates();
       const t0 = await page.evaluate(() => performance.now());
-      const cdp = args.profile ? await context.newCDPSession(page) : null;
+      const cdp = args.profile || args['profile-out'] ? await context.newCDPSession(page) : null;
       if (cdp) {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
         await cdp.send('Profiler.start');
       }
       await interact(page);
-      if (cdp) console.log(`run ${run} profile (self ms): ${topFunctions((await cdp.send('Profiler.stop')).profile)}`);
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        console.log(`run ${run} profile (self ms): ${topFunctions(profile)}`);
+        if (args['profile-out']) await writeFile(`${args['profile-out']}-${run}.cpuprofile`, JSON.stringify(profile));
+      }
       const s = await stalls(page, t0);
       const allBytes = await bytes(page);
       const mode = await page.locator('#map').getAttribute('data-scale-mode');

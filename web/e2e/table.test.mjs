@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  clickableIncident, eventually, gotoMap, matchedCount, openPage, screenshotPath, showHash, useCasmap,
+  api, clickableIncident, eventually, gotoMap, matchedCount, openPage, screenshotPath, showHash, useCasmap,
 } from './harness.mjs';
 
 const RANK = { Confirmed: 0, Reported: 1, Claimed: 2, Disputed: 3 };
@@ -158,6 +158,27 @@ describe('event table', () => {
     let want = await inView();
     assert.ok(want > 0 && want < all, `some incidents in view (${want} of ${all})`);
     assert.equal(await eventually(async () => (await rows(page)).length, want), want, 'only those in view');
+
+    // A drag: the rows still in view are the same rows (they do not
+    // blink, and a row being read stays put); the others come and go.
+    const before = new Set((await rows(page)).map((r) => r.id));
+    await page.locator('#table .event-row').evaluateAll((trs) => trs.forEach((tr) => { tr.dataset.before = '1'; }));
+    const mapBox = await page.locator('#map').boundingBox();
+    await page.mouse.move(mapBox.x + mapBox.width / 2, mapBox.y + mapBox.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(mapBox.x + mapBox.width / 2 - 400, mapBox.y + mapBox.height / 2 - 100, { steps: 8 });
+    await page.waitForTimeout(80);
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+    const bbox = await viewBBox(page);
+    const ids = (await api(server.url, `/api/collections/incidents/items?confidence=confirmed&limit=10000&bbox=${bbox}`)).features.map((f) => String(f.id)).sort();
+    const shownIds = async () => (await rows(page)).map((r) => r.id).sort().join(',');
+    assert.equal(await eventually(shownIds, ids.join(',')), ids.join(','), 'the rows follow the drag');
+    assert.ok(ids.some((id) => !before.has(id)) || ids.length < before.size, `the drag changed which incidents are in view (${before.size} then ${ids.length})`);
+    const stayed = ids.filter((id) => before.has(id)).length;
+    const kept = await page.locator('#table .event-row[data-before="1"]').count();
+    assert.ok(stayed > 0, `some rows stay in view (${stayed})`);
+    assert.equal(kept, stayed, `the ${stayed} rows still in view are the same rows`);
 
     // Pan to Kyrgyzstan: the rows follow.
     await showHash(page, '#map=7/41.0/73.5&table=1&confidence=confirmed');

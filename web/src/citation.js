@@ -18,7 +18,9 @@ export function sourcesOf(features) {
 }
 
 /** citationOf is the citation of the map as it is now. */
-export function citationOf({ map, state, model, collections, layers, api, summary }) {
+export function citationOf({
+  map, state, model, collections, layers, api, summary, permalink = window.location.href,
+}) {
   const bounds = map.getBounds();
   const inView = (f) => f.geometry && f.geometry.type === 'Point' && bounds.contains(L.GeoJSON.coordsToLatLng(f.geometry.coordinates));
   let incidents = [];
@@ -32,7 +34,7 @@ export function citationOf({ map, state, model, collections, layers, api, summar
     asOf: state.asOf(),
     made: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     version: api.version(),
-    permalink: window.location.href,
+    permalink,
     layers: collections.filter((c) => state.isVisible(c.id)).map((c) => ({ title: c.title || c.id, attribution: c.attribution || '' })),
     sources: sourcesOf(incidents),
     more: !model.local,

@@ -16,6 +16,21 @@ const COLUMNS = [
 ];
 const REMOTE_ROWS = 500;
 
+// placeChildren makes els the children of parent, in order, moving only
+// the elements out of place and removing the rest.
+function placeChildren(parent, els) {
+  let at = parent.firstChild;
+  for (const el of els) {
+    if (el === at) at = at.nextSibling;
+    else parent.insertBefore(el, at);
+  }
+  while (at) {
+    const next = at.nextSibling;
+    at.remove();
+    at = next;
+  }
+}
+
 /** TableControl. Options: state, model, api, host (element the table docks in), countryNames. */
 export const TableControl = L.Control.extend({
   options: { position: 'topleft', state: null, model: null, api: null, host: null, countryNames: {} },
@@ -46,6 +61,8 @@ export const TableControl = L.Control.extend({
     state.off('select', this._mark, this);
     model.off('change', this._refresh, this);
     map.off('moveend', this._onMove, this);
+    clearTimeout(this._moveTimer);
+    if (this._ctl) this._ctl.abort();
     this.options.host.replaceChildren();
   },
 
@@ -106,8 +123,11 @@ export const TableControl = L.Control.extend({
     if (open) this._refresh();
   },
 
+  // The rows follow the view once the map stops, not at every step of a zoom.
   _onMove() {
-    if (this.options.state.table && (this._follow.checked || !this.options.model.local)) this._refresh();
+    if (!this.options.state.table || !(this._follow.checked || !this.options.model.local)) return;
+    clearTimeout(this._moveTimer);
+    this._moveTimer = setTimeout(() => this._refresh(), 150);
   },
 
   _bbox() {
@@ -129,9 +149,17 @@ export const TableControl = L.Control.extend({
     } else {
       this._follow.checked = true;
       this._follow.disabled = true;
-      const run = (this._run = (this._run || 0) + 1);
-      const body = await api.view(model.collection.id, 'items', { ...state.query(), bbox: this._bbox(), limit: REMOTE_ROWS });
-      if (run !== this._run) return;
+      if (this._ctl) this._ctl.abort();
+      const ctl = new AbortController();
+      this._ctl = ctl;
+      let body;
+      try {
+        body = await api.view(model.collection.id, 'items', { ...state.query(), bbox: this._bbox(), limit: REMOTE_ROWS }, ctl.signal);
+      } catch {
+        // Dropped for a newer view, or failed: the banner says which.
+        return;
+      }
+      if (this._ctl !== ctl) return;
       features = body.features;
       if (Number.isFinite(body.numberMatched) && body.numberMatched > features.length) {
         note = `The first ${features.length} of ${body.numberMatched} incidents in view; zoom in for the rest.`;
@@ -147,27 +175,39 @@ export const TableControl = L.Control.extend({
     this._shown = rows;
     for (const [key, th] of this._heads) th.setAttribute('aria-sort', key === this._sort.key ? (this._sort.dir > 0 ? 'ascending' : 'descending') : 'none');
     this._count.textContent = `${rows.length} shown`;
+    // A row already shown with the same cells keeps its element: following
+    // the view, a pan rewrites only the rows that came into it.
+    const old = this._trs || new Map();
+    this._trs = new Map();
     const trs = rows.map((r) => {
-      const tr = L.DomUtil.create('tr', 'event-row');
-      tr.dataset.id = r.id;
-      tr.tabIndex = 0;
       const cells = [r.date, r.title, (CATEGORIES[r.category] || {}).label || r.category, r.countryName, r.actor, r.fatalities ?? '–',
-        (CONFIDENCE[r.confidence] || {}).label || r.confidence];
-      cells.forEach((text, i) => {
-        L.DomUtil.create('td', `col-${COLUMNS[i][0]}`, tr).textContent = String(text ?? '');
-      });
-      const choose = () => this.options.state.select({ layer: this.options.model.collection.id, id: r.id }, { reveal: true, focus: false });
-      L.DomEvent.on(tr, 'click', choose);
-      L.DomEvent.on(tr, 'keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          L.DomEvent.preventDefault(e);
-          choose();
-        }
-      });
+        (CONFIDENCE[r.confidence] || {}).label || r.confidence].map((c) => String(c ?? ''));
+      const key = `${r.id}\u0000${cells.join('\u0000')}`;
+      const tr = old.get(key) || this._row(r, cells);
+      old.delete(key);
+      this._trs.set(key, tr);
       return tr;
     });
-    this._body.replaceChildren(...trs);
+    placeChildren(this._body, trs);
     this._mark();
+  },
+
+  _row(r, cells) {
+    const tr = L.DomUtil.create('tr', 'event-row');
+    tr.dataset.id = r.id;
+    tr.tabIndex = 0;
+    cells.forEach((text, i) => {
+      L.DomUtil.create('td', `col-${COLUMNS[i][0]}`, tr).textContent = text;
+    });
+    const choose = () => this.options.state.select({ layer: this.options.model.collection.id, id: r.id }, { reveal: true, focus: false });
+    L.DomEvent.on(tr, 'click', choose);
+    L.DomEvent.on(tr, 'keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        L.DomEvent.preventDefault(e);
+        choose();
+      }
+    });
+    return tr;
   },
 
   _mark() {

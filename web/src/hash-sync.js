@@ -1,21 +1,28 @@
 // hash-sync.js keeps location.hash in step with the state and the map:
 // each committed change (a filter, a selection, a layer, the table) is one
-// history entry; moving the map replaces the current one. Back and forward
-// put the state back without writing history.
+// history entry; moving the map replaces the current one, once the map has
+// settled (a browser takes 10-30 ms for each rewrite of the URL, so a
+// zoom or a series of drags writes it once, not at every step). Back and
+// forward put the state back without writing history.
 import L from 'leaflet';
 import { formatHash, parseHash } from './url-state.js';
 
 /** HashSync binds options.state and options.map to the URL; order lists layer ids. */
 export const HashSync = L.Class.extend({
-  options: { state: null, map: null, order: [], win: window },
+  options: {
+    state: null, map: null, order: [], win: window, settleMs: 400,
+  },
 
   initialize(options) {
     L.setOptions(this, options);
     this._applying = false;
+    this._timer = null;
     const { state, map, win } = this.options;
     for (const ev of ['filter', 'select', 'visible', 'table']) state.on(ev, this._onState, this);
-    map.on('moveend', () => this.write(false));
+    map.on('movestart', this._onMoveStart, this);
+    map.on('moveend', this._onMoveEnd, this);
     L.DomEvent.on(win, 'popstate', this._onPop, this);
+    L.DomEvent.on(win, 'pagehide', this.flush, this);
   },
 
   /** hash is what the URL says now. */
@@ -34,11 +41,46 @@ export const HashSync = L.Class.extend({
   /** write puts the state in the URL, as a new history entry if push. */
   write(push) {
     if (this._applying) return;
+    // A move not yet written belongs to the entry it was made in.
+    if (push) this.flush();
     const { win } = this.options;
     const hash = this.hash();
     if (hash === win.location.hash) return;
     if (push) win.history.pushState(null, '', hash);
     else win.history.replaceState(null, '', hash);
+  },
+
+  /** permalink is the URL of the page as it is now, the last move written. */
+  permalink() {
+    this.flush();
+    return this.options.win.location.href;
+  },
+
+  /** flush writes a view change still waiting for the map to settle. */
+  flush() {
+    if (this._timer === null) return;
+    this._cancel();
+    this.write(false);
+  },
+
+  _cancel() {
+    clearTimeout(this._timer);
+    this._timer = null;
+  },
+
+  // A move that starts before the last one is written puts the write off
+  // again, until the map is still.
+  _onMoveStart() {
+    if (this._timer !== null) this._cancel();
+  },
+
+  _onMoveEnd() {
+    if (this._applying) return;
+    this._cancel();
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      this.write(false);
+    }, this.options.settleMs);
   },
 
   _onState(e) {
@@ -47,6 +89,7 @@ export const HashSync = L.Class.extend({
 
   _onPop() {
     const { state, map, order, win } = this.options;
+    this._cancel();
     const next = parseHash(win.location.hash);
     this._applying = true;
     try {

@@ -2,8 +2,10 @@
 // names placed for the zoom (each name has the zoom range it shows in),
 // optionally turned along a line, optionally clickable to open the feature
 // it names. Only the names near the view are made, so a river named every
-// few hundred pixels costs what the view shows. Names sit in their own
-// pane, under the incidents.
+// few hundred pixels costs what the view shows; names placed per zoom (a
+// river's) are only placed for the zooms the map is shown at. Names sit in
+// their own pane, under the incidents, and follow the map in the frame
+// after it moves, not in the task that moved it.
 import L from 'leaflet';
 import { ensurePane } from './layer-common.js';
 
@@ -17,12 +19,22 @@ export const LabelLayer = L.Layer.extend({
   initialize(options) {
     L.setOptions(this, options);
     this._labels = this.options.labels;
+    this._atZoom = null;
+    this._byZoom = new Map();
     this._markers = new Map();
+    this._frame = null;
   },
 
-  /** setLabels replaces the labels. */
-  setLabels(labels) {
+  /**
+   * setLabels replaces the labels. atZoom(z), if given, places more labels
+   * for the whole zoom z (from maxAtZoom on, for all closer zooms): asked
+   * once per zoom the map is shown at.
+   */
+  setLabels(labels, { atZoom = null, maxAtZoom = 99 } = {}) {
     this._labels = labels;
+    this._atZoom = atZoom;
+    this._maxAtZoom = maxAtZoom;
+    this._byZoom.clear();
     if (this._map) {
       this._clear();
       this._update();
@@ -36,13 +48,24 @@ export const LabelLayer = L.Layer.extend({
   },
 
   onRemove(map) {
+    L.Util.cancelAnimFrame(this._frame);
+    this._frame = null;
     this._clear();
     map.removeLayer(this._group);
     this._group = null;
   },
 
   getEvents() {
-    return { zoomend: this._update, moveend: this._update };
+    return { zoomend: this._schedule, moveend: this._schedule };
+  },
+
+  _schedule() {
+    if (this._frame === null) {
+      this._frame = L.Util.requestAnimFrame(() => {
+        this._frame = null;
+        if (this._map) this._update();
+      });
+    }
   },
 
   _clear() {
@@ -50,21 +73,34 @@ export const LabelLayer = L.Layer.extend({
     this._markers.clear();
   },
 
+  // placedAt is the labels placed for zoom z by atZoom, placed once.
+  _placedAt(z) {
+    if (!this._atZoom) return [];
+    const k = Math.min(Math.floor(z), this._maxAtZoom);
+    if (!this._byZoom.has(k)) this._byZoom.set(k, this._atZoom(k).map((l) => ({ ...l, minZoom: k, maxZoom: k === this._maxAtZoom ? 99 : k + 1 })));
+    return this._byZoom.get(k);
+  },
+
   _update() {
     const z = this._map.getZoom();
     const near = this._map.getBounds().pad(0.25);
-    this._labels.forEach((label, i) => {
-      const want = z >= (label.minZoom ?? 0) && z < (label.maxZoom ?? 99) && near.contains(label.latlng);
-      const have = this._markers.get(i);
-      if (want && !have) {
-        const m = this._marker(label);
-        this._markers.set(i, m);
-        this._group.addLayer(m);
-      } else if (!want && have) {
-        this._group.removeLayer(have);
-        this._markers.delete(i);
+    const want = new Set();
+    for (const list of [this._labels, this._placedAt(z)]) {
+      for (const label of list) {
+        if (z >= (label.minZoom ?? 0) && z < (label.maxZoom ?? 99) && near.contains(label.latlng)) want.add(label);
       }
-    });
+    }
+    for (const [label, m] of this._markers) {
+      if (want.has(label)) continue;
+      this._group.removeLayer(m);
+      this._markers.delete(label);
+    }
+    for (const label of want) {
+      if (this._markers.has(label)) continue;
+      const m = this._marker(label);
+      this._markers.set(label, m);
+      this._group.addLayer(m);
+    }
   },
 
   _marker(label) {

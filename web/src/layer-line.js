@@ -15,6 +15,10 @@ import {
   Detail, cullToView, setGeometry, targetBounds,
 } from './layer-detail.js';
 
+/** RIVER_NAMES_FROM is the zoom rivers are named from; RIVER_NAMES_PLACED_TO the last zoom their names are placed again for. */
+const RIVER_NAMES_FROM = 5;
+const RIVER_NAMES_PLACED_TO = 12;
+
 const isArea = (f) => /Polygon/.test((f.geometry && f.geometry.type) || '');
 
 /** LineLayer is one line collection. Options: collection, state, api. */
@@ -45,7 +49,7 @@ export const LineLayer = L.Layer.extend({
   async load(zoom) {
     this._features = await this._detail.load(zoom);
     this._redraw();
-    this._names.setLabels(this._labels());
+    this._name();
     return this._features;
   },
 
@@ -108,7 +112,7 @@ export const LineLayer = L.Layer.extend({
   _refined(features) {
     this._features = features;
     if (!setGeometry(this._byId, features)) this._redraw();
-    this._names.setLabels(this._labels());
+    this._name();
     this._highlight();
   },
 
@@ -174,25 +178,23 @@ export const LineLayer = L.Layer.extend({
 
   // Names of rivers and lakes; other line layers are named by hover. A
   // river is named along its course, again every few hundred pixels at
-  // each zoom, so its name is wherever the map shows it; a lake at its
-  // label point.
-  _labels() {
-    if (this.id !== 'rivers') return [];
+  // each zoom, so its name is wherever the map shows it (placed for a zoom
+  // when the map is first shown at it); a lake at its label point.
+  _name() {
+    if (this.id !== 'rivers') return;
     const state = this.options.state;
-    return this._features.flatMap((f) => {
-      const props = f.properties || {};
-      if (!props.name) return [];
-      const open = () => state.select({ layer: this.id, id: f.id });
-      const label = { text: props.name, onClick: open, title: `${props.name}: show details` };
-      if (isArea(f)) {
-        const at = areaLabel(f);
-        return at ? [{
-          ...label, latlng: [at.lonlat[1], at.lonlat[0]], minZoom: minZoomFor(props, at.area * 8, 4), className: 'casmap-name-lake',
-        }] : [];
-      }
-      return lineLabels(f.geometry, { minZoom: 5 }).map((at) => ({
-        ...label, latlng: [at.lonlat[1], at.lonlat[0]], angle: at.angle, minZoom: at.minZoom, maxZoom: at.maxZoom, className: 'casmap-name-river',
-      }));
+    const named = this._features.filter((f) => f.properties && f.properties.name);
+    const base = (f) => ({ text: f.properties.name, onClick: () => state.select({ layer: this.id, id: f.id }), title: `${f.properties.name}: show details` });
+    const lakes = named.filter(isArea).flatMap((f) => {
+      const at = areaLabel(f);
+      return at ? [{
+        ...base(f), latlng: [at.lonlat[1], at.lonlat[0]], minZoom: minZoomFor(f.properties, at.area * 8, 4), className: 'casmap-name-lake',
+      }] : [];
     });
+    const rivers = named.filter((f) => !isArea(f));
+    const atZoom = (z) => (z < RIVER_NAMES_FROM ? [] : rivers.flatMap((f) => lineLabels(f.geometry, { minZoom: z, maxZoom: z }).map((at) => ({
+      ...base(f), latlng: [at.lonlat[1], at.lonlat[0]], angle: at.angle, className: 'casmap-name-river',
+    }))));
+    this._names.setLabels(lakes, { atZoom, maxAtZoom: RIVER_NAMES_PLACED_TO });
   },
 });

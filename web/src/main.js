@@ -50,7 +50,9 @@ function makeMap(initial) {
   return map;
 }
 
-function addControls(map, { state, api, model, collections, layers, countryNames }) {
+function addControls(map, {
+  state, api, model, collections, layers, countryNames, hash,
+}) {
   let osm = null;
   const search = new SearchBox({ onChoose: (e) => state.select({ layer: e.layer, id: e.id }, { reveal: true }) }).addTo(map);
   L.control.zoom({ position: 'topleft' }).addTo(map);
@@ -79,7 +81,9 @@ function addControls(map, { state, api, model, collections, layers, countryNames
   L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
   new ExportControl({
     state, sheet: byId('print-sheet'), app: byId('app'),
-    citation: () => citationOf({ map, state, model, collections, layers, api, summary: summary.text() }),
+    citation: () => citationOf({
+      map, state, model, collections, layers, api, summary: summary.text(), permalink: hash.permalink(),
+    }),
   }).addTo(map);
   return { search, panel };
 }
@@ -121,13 +125,15 @@ async function boot() {
   new DetailsPanel({ root: byId('details'), state, layers, collections: new Map(collections.map((c) => [c.id, c])), api, map });
   model.on('change', (m) => state.fire('counts', { id: incidents.id, shown: m.matched, total: m.total }));
   const countryNames = worldCountryNames();
-  const { search, panel } = addControls(map, { state, api, model, collections, layers, countryNames });
+  const hash = new HashSync({ state, map, order: ids });
+  const { search, panel } = addControls(map, {
+    state, api, model, collections, layers, countryNames, hash,
+  });
   state.on('visible', ({ id, on }) => {
     const layer = layers.get(id);
     if (layer) map[on ? 'addLayer' : 'removeLayer'](layer);
   });
   map.on('click', () => state.clearSelection());
-  const hash = new HashSync({ state, map, order: ids });
   await loadAll({ map, state, model, collections, layers, panel, search });
   if (layers.has('borders')) for (const f of layers.get('borders').features()) countryNames[f.properties.iso_a3] = f.properties.name;
   state.fire('filter', { filter: state.filter, asOf: state.asOf(), push: false });
