@@ -59,6 +59,18 @@ func (m *matcher) block(lo, hi int32) uint64 {
 // good as random to the processor.
 func (t *facetTest) block(lo, hi int32) uint64 {
 	var set uint64
+	if small := t.f.small; small != nil {
+		for i, c := range small[lo:hi] {
+			if c == smallMulti {
+				if t.f.first(lo+int32(i), t.ok) != 0 {
+					set |= 1 << uint(i)
+				}
+				continue
+			}
+			set |= uint64(t.bit[c]) << uint(i)
+		}
+		return set
+	}
 	for i, c := range t.f.code[lo:hi] {
 		if c == multiCode {
 			if t.f.first(lo+int32(i), t.ok) != 0 {

@@ -49,11 +49,12 @@ func (l memLoader) held(name string, rid int64) []string {
 	return l.holds[rid][name]
 }
 
-var bruteQueryables = []string{"category", "actor", "confidence", "fatalities"}
+var bruteQueryables = []string{"category", "actor", "confidence", "fatalities", "place"}
 
 // richLayer makes n features bunched around a few towns, some of them
-// boxes, most dated (some over days, a few over long spans), with a category (a few two),
-// one or two actors, a confidence and, for most, fatalities.
+// boxes, most dated (some over days, a few over long spans), with a
+// category (a few two), one or two actors, a confidence, for most
+// fatalities, and one or two of 300 places.
 func richLayer(r *rand.Rand, n int) memLoader {
 	l := memLoader{values: map[string]map[string][]int64{}, holds: map[int64]map[string][]string{}}
 	for _, name := range bruteQueryables {
@@ -111,6 +112,11 @@ func richLayer(r *rand.Rand, n int) memLoader {
 		if i%4 != 0 {
 			add("fatalities", strconv.Itoa(r.IntN(30)), rid)
 		}
+		// More values than a byte holds.
+		add("place", fmt.Sprintf("p%d", r.IntN(300)), rid)
+		if i%11 == 0 {
+			add("place", fmt.Sprintf("p%d", r.IntN(300)), rid)
+		}
 	}
 	return l
 }
@@ -130,12 +136,12 @@ func randomQuery(r *rand.Rand, l memLoader) (geodata.Query, int) {
 		q.Interval = randomInterval(r)
 		return q, zoom
 	}
-	for _, name := range []string{"category", "actor", "confidence"} {
+	for _, name := range []string{"category", "actor", "confidence", "place"} {
 		if r.IntN(3) > 0 {
 			continue
 		}
 		texts := sortedNames(l.values[name])
-		for range 1 + r.IntN(2) {
+		for range 1 + r.IntN(3) {
 			q.Props[name] = append(q.Props[name], texts[r.IntN(len(texts))])
 		}
 	}
@@ -253,10 +259,12 @@ func TestFilteredAggregatesMatchEveryFeature(t *testing.T) {
 		}
 	}
 	t.Logf("plans: %v", plans)
-	if ix.stats == nil || len(ix.values) == 0 {
-		t.Errorf("no stats pyramid (%v) or no value pyramids (%d)", ix.stats != nil, len(ix.values))
+	for _, ix := range []*Index{ix, listing} {
+		if ix.stats == nil || len(ix.values) == 0 || len(ix.valueStatsOf) == 0 {
+			t.Errorf("stats pyramid %v, %d value pyramids, %d value stats pyramids: each should be taken", ix.stats != nil, len(ix.values), len(ix.valueStatsOf))
+		}
 	}
-	for _, plan := range []string{"layer-pyramid", "value-pyramids", "month-pyramids", "listed-category", "listed-actor", "listed-fatalities", "listed-datetime", "scan"} {
+	for _, plan := range []string{"layer-pyramid", "value-pyramids", "month-pyramids", "listed-category", "listed-actor", "listed-fatalities", "listed-place", "listed-datetime", "scan"} {
 		if plans[plan] < 5 {
 			t.Errorf("plan %s taken %d times of 800: %v", plan, plans[plan], plans)
 		}

@@ -99,7 +99,7 @@ func (t *facetTest) driver() (driver, bool) {
 		d.lists = append(d.lists, t.f.post[c])
 	}
 	if len(t.codes) > 1 && len(t.f.multi) > 0 {
-		d.skip = func(p int32, i int) bool { return t.f.code[p] == multiCode && t.f.first(p, t.ok) != t.codes[i] }
+		d.skip = func(p int32, i int) bool { return t.f.at(p) == multiCode && t.f.first(p, t.ok) != t.codes[i] }
 	}
 	return d, true
 }

@@ -91,6 +91,10 @@ type Index struct {
 	// first use; noStats says they would not fit statsBudget.
 	stats   *statsPyramid
 	noStats bool
+	// valueStatsOf are the stats pyramids of single values, summed on
+	// first use, valueStatsCounts counts in all.
+	valueStatsOf     map[valueKey]*statsPyramid
+	valueStatsCounts int
 	// times lists the dated features by month, made on first use.
 	times *timeOrder
 	// listedCost is what a feature of a sparse list costs against one
@@ -180,9 +184,13 @@ func (ix *Index) position(rid int64) (int32, bool) {
 // key order (post), so that a filter by a value looks at its features
 // alone.
 type facet struct {
-	name  string
-	dict  []facetValue // code-1 is the index
+	name string
+	dict []facetValue // code-1 is the index
+	// code holds the codes while loading, and after when the dictionary
+	// is too large for small, a byte a feature (smallMulti for multiCode).
 	code  []uint32
+	small []uint8
+	size  int
 	multi map[int32][]uint32
 	// post lists by code the features holding it, for codes held by few
 	// (nil for others), and count how many hold each: both nil until a
@@ -206,7 +214,7 @@ func (ix *Index) facet(ctx context.Context, name string) (*facet, error) {
 	if f, ok := ix.facets[name]; ok {
 		return f, nil
 	}
-	f := &facet{name: name, code: make([]uint32, len(ix.rid)), multi: map[int32][]uint32{}}
+	f := &facet{name: name, code: make([]uint32, len(ix.rid)), size: len(ix.rid), multi: map[int32][]uint32{}}
 	gen, err := ix.loader.Values(ctx, name, func(text string, num *float64, rids []int64) error {
 		v := facetValue{text: text}
 		if num != nil {
@@ -229,8 +237,35 @@ func (ix *Index) facet(ctx context.Context, name string) (*facet, error) {
 	if gen != ix.gen {
 		return nil, ErrStale
 	}
+	f.narrow()
 	ix.facets[name] = f
 	return f, nil
+}
+
+// smallMulti stands for multiCode in facet.small.
+const smallMulti = math.MaxUint8
+
+// narrow keeps the codes a byte each when every code fits in one.
+func (f *facet) narrow() {
+	if len(f.dict) >= smallMulti {
+		return
+	}
+	f.small = make([]uint8, len(f.code))
+	for p, c := range f.code {
+		f.small[p] = uint8(min(c, smallMulti))
+	}
+	f.code = nil
+}
+
+// at returns the code of the feature at p (multiCode for several).
+func (f *facet) at(p int32) uint32 {
+	if f.small != nil {
+		if c := f.small[p]; c != smallMulti {
+			return uint32(c)
+		}
+		return multiCode
+	}
+	return f.code[p]
 }
 
 // posted returns the facet of name with its posting lists, listing them
@@ -254,16 +289,16 @@ func (ix *Index) posted(ctx context.Context, name string) (*facet, error) {
 // bytes a feature).
 func (f *facet) postings(listed float64) {
 	f.count = make([]int, len(f.dict)+1)
-	for p := range f.code {
+	for p := range f.size {
 		f.codes(int32(p), func(c uint32) { f.count[c]++ })
 	}
 	f.post = make([][]int32, len(f.dict)+1)
 	for c := 1; c < len(f.count); c++ {
-		if float64(f.count[c])*listed < float64(len(f.code)) {
+		if float64(f.count[c])*listed < float64(f.size) {
 			f.post[c] = make([]int32, 0, f.count[c])
 		}
 	}
-	for p := range f.code {
+	for p := range f.size {
 		f.codes(int32(p), func(c uint32) {
 			if f.post[c] != nil {
 				f.post[c] = append(f.post[c], int32(p))
@@ -283,8 +318,8 @@ func (f *facet) holding(code uint32) iter.Seq[int32] {
 			}
 			return
 		}
-		for p, c := range f.code {
-			if (c == code || c == multiCode && slices.Contains(f.multi[int32(p)], code)) && !yield(int32(p)) {
+		for p := range int32(f.size) {
+			if c := f.at(p); (c == code || c == multiCode && slices.Contains(f.multi[p], code)) && !yield(p) {
 				return
 			}
 		}
@@ -317,7 +352,7 @@ func (f *facet) add(p int32, code uint32) {
 
 // codes calls fn for each value code of the feature at p.
 func (f *facet) codes(p int32, fn func(uint32)) {
-	switch c := f.code[p]; c {
+	switch c := f.at(p); c {
 	case 0:
 	case multiCode:
 		for _, c := range f.multi[p] {

@@ -23,24 +23,98 @@ func (ix *Index) Stats(ctx context.Context, q geodata.Query) (geodata.Stats, err
 			return geodata.Stats{}, err
 		}
 	}
-	var sp *statsPyramid
-	if q.Interval == nil && len(m.props) == 0 {
-		if sp, err = ix.statsPyramid(ctx, facets); err != nil {
-			return geodata.Stats{}, err
-		}
+	sps, err := ix.statsSource(ctx, q, m, facets)
+	if err != nil {
+		return geodata.Stats{}, err
 	}
 	var slots []uint32
-	if sp != nil {
-		slots, err = ix.statsOfBox(ctx, sp, m, boxOf(q), facets)
+	if sps != nil {
+		slots, err = ix.statsOfBox(ctx, sps, m, boxOf(q), facets)
 	} else {
-		sp = ix.statsShape(facets)
-		slots = make([]uint32, sp.width)
-		err = m.each(ctx, func(p int32) { sp.add(slots, ix, facets, p) })
+		c := &statsCounter{ix: ix, sp: ix.statsShape(facets), facets: facets}
+		c.slots = make([]uint32, c.sp.width)
+		err = m.each(ctx, c.add)
+		c.flush()
+		slots = c.slots
 	}
 	if err != nil {
 		return geodata.Stats{}, err
 	}
-	return sp.stats(slots, ix.queryables, facets), nil
+	return ix.statsShape(facets).stats(slots, ix.queryables, facets), nil
+}
+
+// statsSource returns the stats pyramids statistics of q sum for the
+// cells wholly inside its bbox: the layer's with no filter, the chosen
+// values' with a filter by one queryable alone; or nil, to scan.
+func (ix *Index) statsSource(ctx context.Context, q geodata.Query, m *matcher, facets []*facet) ([]*statsPyramid, error) {
+	if q.Interval != nil {
+		return nil, nil
+	}
+	if len(m.props) == 0 {
+		sp, err := ix.statsPyramid(ctx, facets)
+		if sp == nil || err != nil {
+			return nil, err
+		}
+		return []*statsPyramid{sp}, nil
+	}
+	t := &m.props[0]
+	if len(m.props) > 1 || len(t.codes) == 0 || t.posted < min(valuePyramidMin, ix.Len()/32) || len(t.codes) > 1 && len(t.f.multi) > 0 ||
+		interiorOf(boxOf(q), geodata.CellDegrees(valueStatsZoom)).empty() {
+		return nil, nil
+	}
+	var sps []*statsPyramid
+	for _, c := range t.codes {
+		sp, err := ix.valueStats(ctx, t.f, c, facets)
+		if sp == nil || err != nil {
+			return nil, err
+		}
+		sps = append(sps, sp)
+	}
+	return sps, nil
+}
+
+// statsCounter counts features into slots laid out as sp's a batch at a
+// time, one column of the index after another.
+type statsCounter struct {
+	ix     *Index
+	sp     *statsPyramid
+	facets []*facet
+	slots  []uint32
+	batch  []int32
+}
+
+func (c *statsCounter) add(p int32) {
+	if c.batch == nil {
+		c.batch = make([]int32, 0, 4096)
+	}
+	if c.batch = append(c.batch, p); len(c.batch) == cap(c.batch) {
+		c.flush()
+	}
+}
+
+// flush counts the batch.
+func (c *statsCounter) flush() {
+	slots, batch := c.slots, c.batch
+	slots[0] += uint32(len(batch))
+	for i, f := range c.facets {
+		row := slots[c.sp.offs[i]:]
+		for _, p := range batch {
+			if f.small != nil && f.small[p] != smallMulti {
+				row[f.small[p]]++
+				continue
+			}
+			f.codes(p, func(code uint32) { row[code]++ })
+		}
+	}
+	if c.sp.months > 0 {
+		months := slots[c.sp.width-c.sp.months:]
+		for _, p := range batch {
+			if c.ix.dated[p] {
+				months[c.ix.month[p]-c.sp.firstMonth]++
+			}
+		}
+	}
+	c.batch = batch[:0]
 }
 
 // statsShape lays out the slots of statistics, without cells.

@@ -2,6 +2,7 @@ package agg
 
 import (
 	"context"
+	"iter"
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/paulmach/orb"
@@ -43,10 +44,57 @@ func (ix *Index) statsPyramid(ctx context.Context, facets []*facet) (*statsPyram
 		ix.noStats = true
 		return nil, nil
 	}
-	if err := sp.count(ctx, ix, facets); err != nil {
+	if err := sp.count(ctx, ix, facets, ix.all()); err != nil {
 		return nil, err
 	}
 	ix.stats = sp
+	return sp, nil
+}
+
+// all yields every position.
+func (ix *Index) all() iter.Seq[int32] {
+	return func(yield func(int32) bool) {
+		for p := range int32(len(ix.key)) {
+			if !yield(p) {
+				return
+			}
+		}
+	}
+}
+
+// Statistics filtered by one queryable alone add, for the cells wholly
+// inside the bbox, stats pyramids of the values chosen (as clusters do,
+// values.go), at valueStatsZoom, up to valueStatsBudget counts in all.
+const (
+	// valueStatsZoom: a cell is 2.8 degrees, so a region of 40 by 25
+	// degrees has at most some 150, and the rim of a screen at zoom 5 or
+	// less is a small part of it; larger zooms are scanned.
+	valueStatsZoom   = 5
+	valueStatsBudget = 1 << 20
+)
+
+// valueStats returns the stats pyramid of the features of f holding
+// code, counting it on first use, or nil when the budget is spent.
+func (ix *Index) valueStats(ctx context.Context, f *facet, code uint32, facets []*facet) (*statsPyramid, error) {
+	key := valueKey{f.name, code}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if sp, ok := ix.valueStatsOf[key]; ok {
+		return sp, nil
+	}
+	if ix.valueStatsCounts >= valueStatsBudget {
+		return nil, nil
+	}
+	sp := ix.statsShape(facets)
+	sp.zoom = valueStatsZoom
+	if err := sp.count(ctx, ix, facets, f.holding(code)); err != nil {
+		return nil, err
+	}
+	if ix.valueStatsOf == nil {
+		ix.valueStatsOf = map[valueKey]*statsPyramid{}
+	}
+	ix.valueStatsOf[key] = sp
+	ix.valueStatsCounts += len(sp.counts)
 	return sp, nil
 }
 
@@ -72,13 +120,13 @@ func (sp *statsPyramid) chooseZoom(ix *Index) bool {
 	return false
 }
 
-// count adds every feature to the row of its cell.
-func (sp *statsPyramid) count(ctx context.Context, ix *Index, facets []*facet) error {
+// count adds each feature at positions to the row of its cell.
+func (sp *statsPyramid) count(ctx context.Context, ix *Index, facets []*facet, positions iter.Seq[int32]) error {
 	deg := geodata.CellDegrees(sp.zoom)
 	rows := map[[2]int]int{}
-	row := -1
-	for p := range ix.key {
-		if p&4095 == 0 {
+	row, n := -1, 0
+	for p := range positions {
+		if n++; n&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -94,9 +142,9 @@ func (sp *statsPyramid) count(ctx context.Context, ix *Index, facets []*facet) e
 			}
 			row = r
 		}
-		sp.add(sp.counts[row*sp.width:(row+1)*sp.width], ix, facets, int32(p))
+		sp.add(sp.counts[row*sp.width:(row+1)*sp.width], ix, facets, p)
 	}
-	return nil
+	return ctx.Err()
 }
 
 // add counts the feature at p into one row's slots.
@@ -110,9 +158,8 @@ func (sp *statsPyramid) add(slots []uint32, ix *Index, facets []*facet, p int32)
 	}
 }
 
-// sum adds up the rows of the cells inside in.
-func (sp *statsPyramid) sum(in interior) []uint32 {
-	tot := make([]uint32, sp.width)
+// sumInto adds the rows of the cells inside in to tot.
+func (sp *statsPyramid) sumInto(tot []uint32, in interior) {
 	for r, cell := range sp.cells {
 		if in.holds(cell) {
 			for i, n := range sp.counts[r*sp.width : (r+1)*sp.width] {
@@ -120,29 +167,34 @@ func (sp *statsPyramid) sum(in interior) []uint32 {
 			}
 		}
 	}
-	return tot
 }
 
-// statsOfBox counts the features meeting bbox into a row of slots: the
-// interior's cells from sp, the rim's features one by one through m.
-func (ix *Index) statsOfBox(ctx context.Context, sp *statsPyramid, m *matcher, bbox orb.Bound, facets []*facet) ([]uint32, error) {
+// statsOfBox counts the features matching m in bbox into a row of slots:
+// the interior's cells from sps (of one zoom and layout), summed, the
+// rim's features one by one.
+func (ix *Index) statsOfBox(ctx context.Context, sps []*statsPyramid, m *matcher, bbox orb.Bound, facets []*facet) ([]uint32, error) {
+	sp := sps[0]
+	c := &statsCounter{ix: ix, sp: sp, facets: facets, slots: make([]uint32, sp.width)}
 	deg := geodata.CellDegrees(sp.zoom)
 	in := interiorOf(bbox, deg)
 	if in.empty() {
-		tot := make([]uint32, sp.width)
-		err := m.each(ctx, func(p int32) { sp.add(tot, ix, facets, p) })
-		return tot, err
+		err := m.each(ctx, c.add)
+		c.flush()
+		return c.slots, err
 	}
-	tot := sp.sum(in)
+	for _, sp := range sps {
+		sp.sumInto(c.slots, in)
+	}
 	for i, part := range in.rim(bbox, deg) {
 		err := m.eachIn(ctx, &part, func(p int32) {
 			if in.part(cellOf(ix.box[p].Center(), deg)) == i {
-				sp.add(tot, ix, facets, p)
+				c.add(p)
 			}
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	return tot, nil
+	c.flush()
+	return c.slots, nil
 }
