@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -221,9 +222,9 @@ func planOf(t *testing.T, ix *Index, q geodata.Query, zoom int) string {
 }
 
 // Clusters, stats and counts under any mix of filters, from whichever
-// pyramid or list the index takes them, are what a loop over every
-// feature gives: features of several values, numbers, long spans, no
-// dates and boxes included.
+// pyramid or list the index takes them (or scanned, once its budgets are
+// spent), are what a loop over every feature gives: features of several
+// values, numbers, long spans, no dates and boxes included.
 func TestFilteredAggregatesMatchEveryFeature(t *testing.T) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(5, 9))
@@ -239,9 +240,15 @@ func TestFilteredAggregatesMatchEveryFeature(t *testing.T) {
 		t.Fatal(err)
 	}
 	listing.listedCost = 1
+	// A third has spent its budgets: no value pyramid, no stats pyramid.
+	spent, err := Build(ctx, l, bruteQueryables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spent.valueCells, spent.valueStatsCounts, spent.noStats = valueCellBudget, valueStatsBudget, true
 	plans := map[string]int{}
-	for i := range 800 {
-		ix := []*Index{ix, listing}[i%2]
+	for i := range 900 {
+		ix := []*Index{ix, listing, spent}[i%3]
 		q, zoom := randomQuery(r, l)
 		plans[planOf(t, ix, q, zoom)]++
 		var match []Row
@@ -264,9 +271,12 @@ func TestFilteredAggregatesMatchEveryFeature(t *testing.T) {
 			t.Errorf("stats pyramid %v, %d value pyramids, %d value stats pyramids: each should be taken", ix.stats != nil, len(ix.values), len(ix.valueStatsOf))
 		}
 	}
+	if spent.stats != nil || len(spent.values) > 0 || len(spent.valueStatsOf) > 0 {
+		t.Errorf("an index past its budgets summed pyramids")
+	}
 	for _, plan := range []string{"layer-pyramid", "value-pyramids", "month-pyramids", "listed-category", "listed-actor", "listed-fatalities", "listed-place", "listed-datetime", "scan"} {
 		if plans[plan] < 5 {
-			t.Errorf("plan %s taken %d times of 800: %v", plan, plans[plan], plans)
+			t.Errorf("plan %s taken %d times of 900: %v", plan, plans[plan], plans)
 		}
 	}
 }
@@ -287,7 +297,7 @@ func checkClusters(t *testing.T, ctx context.Context, ix *Index, l memLoader, q 
 	}
 	for j, c := range got {
 		w := want[j]
-		if c.Cell != w.Cell || c.Count != w.Count || c.Bound != w.Bound || !maps(c.Categories, w.Categories) ||
+		if c.Cell != w.Cell || c.Count != w.Count || c.Bound != w.Bound || !sameCounts(c.Categories, w.Categories) ||
 			math.Abs(c.Center[0]-w.Center[0]) > 1e-9 || math.Abs(c.Center[1]-w.Center[1]) > 1e-9 {
 			t.Fatalf("%s: cluster %d = %+v, want %+v", what, j, c, w)
 		}
@@ -361,8 +371,64 @@ func checkStats(t *testing.T, ctx context.Context, ix *Index, l memLoader, q geo
 		for _, vc := range got.Facets[name] {
 			gotName[vc.Value] = vc.Count
 		}
-		if !maps(gotName, want) {
+		if !sameCounts(gotName, want) {
 			t.Fatalf("%s: facet %s = %v, want %v", what, name, gotName, want)
+		}
+	}
+}
+
+// Queries at once on a new index, each summing what it needs on first
+// use while others read it, answer what the same queries answer one at a
+// time on another.
+func TestFirstUsesAtOnceAgree(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(7, 1))
+	l := richLayer(r, 5000)
+	type query struct {
+		q    geodata.Query
+		zoom int
+	}
+	var qs []query
+	for range 64 {
+		q, zoom := randomQuery(r, l)
+		qs = append(qs, query{q, zoom})
+	}
+	answer := func(ix *Index, q query) string {
+		cl, err := ix.Clusters(ctx, q.q, q.zoom)
+		if err != nil {
+			t.Error(err)
+		}
+		st, err := ix.Stats(ctx, q.q)
+		if err != nil {
+			t.Error(err)
+		}
+		return fmt.Sprintf("%v %v", cl, st)
+	}
+	one, err := Build(ctx, l, bruteQueryables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, len(qs))
+	for i, q := range qs {
+		want[i] = answer(one, q)
+	}
+	many, err := Build(ctx, l, bruteQueryables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, len(qs))
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := w; i < len(qs); i += 8 {
+				got[i] = answer(many, qs[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i := range qs {
+		if got[i] != want[i] {
+			t.Errorf("query %d at once: %s, one at a time: %s", i, got[i], want[i])
 		}
 	}
 }

@@ -95,7 +95,7 @@ func TestClustersMatchACountOfEveryFeature(t *testing.T) {
 		}
 		for j, c := range got {
 			w := want[j]
-			if c.Cell != w.Cell || c.Count != w.Count || c.Bound != w.Bound || !maps(c.Categories, w.Categories) ||
+			if c.Cell != w.Cell || c.Count != w.Count || c.Bound != w.Bound || !sameCounts(c.Categories, w.Categories) ||
 				math.Abs(c.Center[0]-w.Center[0]) > 1e-9 || math.Abs(c.Center[1]-w.Center[1]) > 1e-9 {
 				t.Fatalf("query %d (zoom %d, bbox %v): cluster %d = %+v, want %+v", i, zoom, bbox, j, c, w)
 			}
@@ -106,7 +106,7 @@ func TestClustersMatchACountOfEveryFeature(t *testing.T) {
 	}
 }
 
-func maps(a, b map[string]int) bool {
+func sameCounts(a, b map[string]int) bool {
 	if len(a) != len(b) {
 		return false
 	}

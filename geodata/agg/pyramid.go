@@ -1,9 +1,12 @@
 package agg
 
 import (
+	"cmp"
 	"context"
 	"iter"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/casmap/casmap/geodata"
 	"github.com/paulmach/orb"
@@ -74,9 +77,12 @@ func (ix *Index) sumPyramid(ctx context.Context, depth int, positions iter.Seq[i
 	py[depth] = deep
 	// A cell of zoom z-1 is four of zoom z: degrees double from the same
 	// origin, so the parent of column c is c/2.
+	// Children are merged in order of their cells, so that the sums of
+	// every build round alike.
 	for z := depth - 1; z >= 0; z-- {
 		up := map[[2]int]*cellSum{}
-		for cell, s := range py[z+1] {
+		for _, cell := range slices.SortedFunc(maps.Keys(py[z+1]), compareCells) {
+			s := py[z+1][cell]
 			parent := [2]int{cell[0] / 2, cell[1] / 2}
 			if u := up[parent]; u != nil {
 				u.merge(s)
@@ -87,6 +93,10 @@ func (ix *Index) sumPyramid(ctx context.Context, depth int, positions iter.Seq[i
 		py[z] = up
 	}
 	return py, nil
+}
+
+func compareCells(a, b [2]int) int {
+	return cmp.Or(cmp.Compare(a[1], b[1]), cmp.Compare(a[0], b[0]))
 }
 
 // cells is how many cells py holds at all its zooms.
