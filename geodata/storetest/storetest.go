@@ -100,6 +100,7 @@ func Run(t *testing.T, open Opener) {
 		{"Near", testNear},
 		{"Clusters", testClusters},
 		{"ClustersErrors", testClustersErrors},
+		{"AggregatesAgreeWithPages", testAggregatesAgreeWithPages},
 		{"SeedForceKeepsImports", testSeedForceKeepsImports},
 		{"SeedRejectsBadInput", testSeedRejectsBadInput},
 		{"SeedLayersReplacesChanged", testSeedLayersReplacesChanged},
