@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
-  eventually, gotoMap, incidentCount, matchedCount, openPage, useCasmap,
+  api, eventually, gotoMap, incidentCount, matchedCount, openPage, useCasmap,
 } from './harness.mjs';
 
 const GENERATED = 50000;
@@ -89,6 +89,25 @@ describe('map at scale', () => {
     assert.ok(incidentRequests(requests).length > asked, 'the drag asked for the new view');
     assert.ok(kept > now / 2, `${kept} of ${now} clusters kept their marks across the drag`);
 
+    // A zoom: every cell is new, so the marks move to the new clusters
+    // instead of being made again, and each says its own cell's count.
+    await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').evaluateAll((els) => els.forEach((el) => { el.dataset.before = '1'; }));
+    const had = await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').count();
+    const askedBeforeZoom = incidentRequests(requests).length;
+    await page.locator('.leaflet-control-zoom-in').click();
+    await eventually(() => incidentRequests(requests).length > askedBeforeZoom, true);
+    const zoomedAsk = incidentRequests(requests).pop();
+    assert.ok(zoomedAsk.pathname.endsWith('/clusters'), `one level in, still clusters: ${zoomedAsk.pathname}`);
+    const want = (await api(server.url, `${zoomedAsk.pathname}${zoomedAsk.search}`)).features.map((f) => f.properties.count).sort((a, b) => a - b);
+    const sorted = async () => (await clusterCounts(page)).sort((a, b) => a - b).join(',');
+    assert.equal(await eventually(sorted, want.join(',')), want.join(','), 'the marks show the counts of the clusters the server has for the new view');
+    const marks = await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').evaluateAll((els) => els.map((el) => ({
+      before: el.dataset.before === '1', count: el.dataset.count, label: el.getAttribute('aria-label'), text: el.textContent,
+    })));
+    assert.ok(marks.every((m) => m.text === m.count && m.label === `${m.count} incidents here`), 'each mark reads its own count');
+    const moved = marks.filter((m) => m.before).length;
+    assert.equal(moved, Math.min(had, marks.length), `${moved} of ${marks.length} marks are the ${had} drawn before the zoom, moved`);
+
     // An unchecked large layer sends nothing when the map moves.
     const before = incidentRequests(requests).length;
     await page.locator('#layer-toggle-incidents').uncheck();
@@ -102,7 +121,14 @@ describe('map at scale', () => {
     await page.locator('#layer-toggle-incidents').check();
     await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').first().waitFor();
 
-    await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').first().click({ force: true });
+    // A cluster on top where it is drawn (the marks cover whole cells, some past the view's edge).
+    const onTop = await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').evaluateAll((els) => els.findIndex((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return Boolean(hit && hit.closest('.casmap-scale-cluster') === el);
+    }));
+    assert.ok(onTop >= 0, 'a cluster is in view and on top');
+    await page.locator('.leaflet-incidents-pane .casmap-scale-cluster').nth(onTop).click({ force: true });
     const details = page.locator('.casmap-scale-details');
     await details.waitFor({ state: 'visible' });
     assert.match(await details.textContent(), /\d+ incidents.*: \d+/s, 'a cluster shows its categories');

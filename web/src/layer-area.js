@@ -155,7 +155,7 @@ export const AreaLayer = L.Layer.extend({
 
   // Finer geometry goes into the paths drawn; names stay where they are.
   _refined(features) {
-    if (setGeometry(this._byId, features)) this._features = features;
+    if (setGeometry(this._byId, features) >= 0) this._features = features;
     else this._setData(features);
     this._highlight();
   },

@@ -50,6 +50,26 @@ function clusterDetails(props, zoomIn) {
   return box;
 }
 
+// clusterIcon is the numbered circle of a cluster, sized by its count.
+function clusterIcon(p) {
+  const size = Math.round(22 + 8 * Math.log10(Math.max(1, p.count)));
+  return L.divIcon({
+    html: textSpan(String(p.count), 'casmap-scale-count'),
+    className: `casmap-cluster casmap-cluster-${p.count < 10 ? 's' : p.count < 50 ? 'm' : 'l'} casmap-scale-cluster`,
+    iconSize: [size, size],
+  });
+}
+
+// dressCluster gives a cluster mark's element its count and accessible name.
+function dressCluster(m) {
+  const el = m.getElement();
+  if (!el) return;
+  const { count } = m.cluster.properties || {};
+  el.dataset.count = String(count);
+  el.setAttribute('aria-label', `${count} incidents here`);
+  el.setAttribute('role', 'button');
+}
+
 /** ClusterLayer is a large point collection drawn per view. Options: collection, state, api. */
 export const ClusterLayer = L.Layer.extend({
   options: { collection: null, state: null, api: null, debounceMs: 150 },
@@ -84,6 +104,7 @@ export const ClusterLayer = L.Layer.extend({
     map.removeLayer(this._group);
     this._byId.clear();
     this._drawn.clear();
+    this._drawnZoom = null;
   },
 
   getEvents() {
@@ -142,21 +163,43 @@ export const ClusterLayer = L.Layer.extend({
       return;
     }
     if (ctl.signal.aborted || !this._map) return;
-    this._draw(body, clusters);
+    this._draw(body, clusters, z);
   },
 
   // A mark the last answer drew as well (the same cluster, or the same
   // incident) stays on the map: panning redraws only what came into view.
-  _draw(body, clusters) {
+  // After a zoom, when the cells are all new, the cluster marks that left
+  // are moved to the new clusters (a marker given a new div icon keeps its
+  // element), so a zoom changes marks rather than making them again.
+  _draw(body, clusters, zoom) {
     const old = this._drawn;
+    const rezoomed = clusters && zoom !== this._drawnZoom;
+    this._drawnZoom = zoom;
     this._drawn = new Map();
     this._byId.clear();
+    const fresh = [];
+    const taken = new Set();
     for (const f of body.features) {
       let key = clusters ? `c|${JSON.stringify(f.geometry.coordinates)}|${JSON.stringify(f.properties)}` : `i|${f.id}`;
-      while (this._drawn.has(key)) key += '+';
-      let m = old.get(key);
-      if (m) {
-        old.delete(key);
+      while (taken.has(key)) key += '+';
+      taken.add(key);
+      const m = old.get(key);
+      if (!m) {
+        fresh.push([key, f]);
+        continue;
+      }
+      old.delete(key);
+      if (!clusters) this._byId.set(String(f.id ?? ''), m);
+      this._drawn.set(key, m);
+    }
+    const spare = rezoomed ? [...old].filter(([k]) => k.startsWith('c|')) : [];
+    for (const [key, f] of fresh) {
+      let m;
+      if (spare.length) {
+        const [was, mark] = spare.pop();
+        old.delete(was);
+        m = mark;
+        this._moveCluster(m, f);
       } else {
         m = clusters ? this._clusterMarker(f) : this._itemMarker(f);
         this._group.addLayer(m);
@@ -176,27 +219,29 @@ export const ClusterLayer = L.Layer.extend({
   },
 
   _clusterMarker(f) {
-    const p = f.properties || {};
     const [lng, lat] = f.geometry.coordinates;
-    const size = Math.round(22 + 8 * Math.log10(Math.max(1, p.count)));
-    const html = textSpan(String(p.count), 'casmap-scale-count');
     const m = L.marker([lat, lng], {
-      pane: 'incidents', keyboard: true, title: '',
-      icon: L.divIcon({ html, className: `casmap-cluster casmap-cluster-${p.count < 10 ? 's' : p.count < 50 ? 'm' : 'l'} casmap-scale-cluster`, iconSize: [size, size] }),
+      pane: 'incidents', keyboard: true, title: '', icon: clusterIcon(f.properties || {}),
     });
-    m.on('add', () => {
-      const el = m.getElement();
-      el.dataset.count = String(p.count);
-      el.setAttribute('aria-label', `${p.count} incidents here`);
-      el.setAttribute('role', 'button');
-    });
-    const zoomIn = () => {
-      const bb = p.bbox;
-      if (Array.isArray(bb) && bb.length === 4) this._map.fitBounds([[bb[1], bb[0]], [bb[3], bb[2]]], { maxZoom: CLUSTER_BELOW_ZOOM, padding: [30, 30] });
-      else this._map.setView([lat, lng], this._map.getZoom() + 2);
-    };
-    m.bindPopup(() => clusterDetails(p, zoomIn));
+    m.cluster = f;
+    m.on('add', () => dressCluster(m));
+    m.bindPopup(() => clusterDetails(m.cluster.properties || {}, () => this._zoomInto(m.cluster)));
     return m;
+  },
+
+  _moveCluster(m, f) {
+    const [lng, lat] = f.geometry.coordinates;
+    m.closePopup();
+    m.cluster = f;
+    m.setLatLng([lat, lng]);
+    m.setIcon(clusterIcon(f.properties || {}));
+    dressCluster(m);
+  },
+
+  _zoomInto(f) {
+    const bb = f.properties && f.properties.bbox;
+    if (Array.isArray(bb) && bb.length === 4) this._map.fitBounds([[bb[1], bb[0]], [bb[3], bb[2]]], { maxZoom: CLUSTER_BELOW_ZOOM, padding: [30, 30] });
+    else this._map.setView(L.GeoJSON.coordsToLatLng(f.geometry.coordinates), this._map.getZoom() + 2);
   },
 
   _itemMarker(f) {

@@ -12,20 +12,35 @@ import { INFRA_LAYERS } from './style.js';
 
 const DEPTH = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
 
+// sameCoords reports whether two GeoJSON coordinate arrays hold the same numbers.
+function sameCoords(a, b) {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b)) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameCoords(a[i], b[i])) return false;
+  return true;
+}
+
 /**
  * setGeometry gives each drawn layer (byId: id -> L.Polyline or L.Polygon)
- * the geometry of the feature with its id, and reports whether every
- * feature found its layer (else the caller draws the features afresh).
+ * the geometry of the feature with its id, and returns how many changed
+ * (a feature the finer answer has no more points for is not drawn again),
+ * or -1 when a feature found no layer (the caller draws them afresh).
  */
 export function setGeometry(byId, features) {
-  if (features.length !== byId.size) return false;
+  if (features.length !== byId.size) return -1;
   const pairs = features.map((f) => [byId.get(String(f.id ?? '')), f]);
-  if (pairs.some(([layer, f]) => !layer || !layer.setLatLngs || !f.geometry || !(f.geometry.type in DEPTH))) return false;
+  if (pairs.some(([layer, f]) => !layer || !layer.setLatLngs || !f.geometry || !(f.geometry.type in DEPTH))) return -1;
+  let changed = 0;
   for (const [layer, f] of pairs) {
+    const same = layer.feature && layer.feature.geometry && layer.feature.geometry.type === f.geometry.type
+      && sameCoords(layer.feature.geometry.coordinates, f.geometry.coordinates);
     layer.feature = f;
+    if (same) continue;
     layer.setLatLngs(L.GeoJSON.coordsToLatLngs(f.geometry.coordinates, DEPTH[f.geometry.type]));
+    changed++;
   }
-  return true;
+  return changed;
 }
 
 /**

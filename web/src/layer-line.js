@@ -111,8 +111,9 @@ export const LineLayer = L.Layer.extend({
   // Finer geometry goes into the paths drawn; river names are placed on it again.
   _refined(features) {
     this._features = features;
-    if (!setGeometry(this._byId, features)) this._redraw();
-    this._name();
+    const changed = setGeometry(this._byId, features);
+    if (changed < 0) this._redraw();
+    if (changed !== 0) this._name();
     this._highlight();
   },
 
