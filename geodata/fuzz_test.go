@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -140,6 +141,43 @@ func FuzzParseACLEDCSV(f *testing.F) {
 		for _, f := range features {
 			if err := geodata.ValidateIncident(f); err != nil {
 				t.Fatalf("accepted an invalid incident %q: %v", f.ID, err)
+			}
+		}
+	})
+}
+
+// FuzzReadFeatureCollection checks that the streaming reader, which
+// decodes features on several cores, fails only with ErrInvalid and,
+// where both accept a file, yields what the whole-file decoder reads, in
+// the file's order. (They differ on purpose elsewhere: the stream reads
+// member names exactly and leaves duplicate ids to the store.)
+func FuzzReadFeatureCollection(f *testing.F) {
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[67.2,37.2]},"properties":{"n":1}},{"type":"Feature","id":"b","geometry":{"type":"Point","coordinates":[67,37]},"properties":{}}]}`))
+	f.Add([]byte(`{"features":[{"type":"Feature","id":2,"geometry":{"type":"Point","coordinates":[1,2]},"properties":null}],"type":"FeatureCollection"}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","geometry":null}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var streamed []geodata.Feature
+		var streamErr error
+		for f, err := range geodata.ReadFeatureCollection(bytes.NewReader(data)) {
+			if err != nil {
+				streamErr = err
+				break
+			}
+			streamed = append(streamed, f)
+		}
+		if streamErr != nil && !errors.Is(streamErr, geodata.ErrInvalid) {
+			t.Fatalf("stream error %v is not ErrInvalid", streamErr)
+		}
+		whole, err := geodata.DecodeFeatureCollection(data)
+		if err != nil || streamErr != nil {
+			return
+		}
+		if len(streamed) != len(whole) {
+			t.Fatalf("streamed %d features, the whole file has %d", len(streamed), len(whole))
+		}
+		for i := range whole {
+			if !reflect.DeepEqual(streamed[i], whole[i]) {
+				t.Fatalf("feature %d: streamed %+v, whole file %+v", i+1, streamed[i], whole[i])
 			}
 		}
 	})

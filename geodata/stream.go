@@ -92,32 +92,16 @@ func (c *collectionReader) member(key any) error {
 	return nil
 }
 
-// features streams the features list to yield; false means stop.
+// features streams the features list to yield; false means stop. The
+// file is read in order; decoding and checking each feature is spread over
+// the cores.
 func (c *collectionReader) features(lr *limitReader, yield func(Feature, error) bool) bool {
 	c.sawFeatures = true
 	if t, err := c.dec.Token(); err != nil || t != json.Delim('[') {
 		return yield(Feature{}, Invalidf("not a GeoJSON FeatureCollection: features is not a list")) && false
 	}
-	for n := 1; c.dec.More(); n++ {
-		// The reader stops the decoder once it has read well past where
-		// a feature of the largest size would end (what the buffers held
-		// ahead is the slack); the exact size is checked after.
-		lr.feature = c.dec.InputOffset() + MaxFeatureBytes + readSlack
-		var raw json.RawMessage
-		if err := c.dec.Decode(&raw); err != nil {
-			return yield(Feature{}, lr.explainAt(err, n)) && false
-		}
-		if len(raw) > MaxFeatureBytes {
-			return yield(Feature{}, Invalidf("feature %d is larger than the %d bytes a feature may have", n, MaxFeatureBytes)) && false
-		}
-		f, err := decodeFeature(raw)
-		if err == nil {
-			err = ValidateFeature(f)
-		}
-		if err != nil {
-			return yield(Feature{}, Invalidf("feature %d%s: %s", n, idSuffix(f.ID), Message(err, err.Error()))) && false
-		}
-		if !yield(f, nil) {
+	for f, err := range MapOrdered(c.rawFeatures(lr), 0, decodeNumbered) {
+		if !yield(f, err) || err != nil {
 			return false
 		}
 	}
@@ -126,6 +110,50 @@ func (c *collectionReader) features(lr *limitReader, yield func(Feature, error) 
 		return yield(Feature{}, lr.explain(notCollection(err))) && false
 	}
 	return true
+}
+
+// rawFeature is the text of the nth feature of a file.
+type rawFeature struct {
+	n   int
+	raw json.RawMessage
+}
+
+// rawFeatures reads the features list's members as text, each within
+// MaxFeatureBytes.
+func (c *collectionReader) rawFeatures(lr *limitReader) iter.Seq2[rawFeature, error] {
+	return func(yield func(rawFeature, error) bool) {
+		for n := 1; c.dec.More(); n++ {
+			// The reader stops the decoder once it has read well past
+			// where a feature of the largest size would end (what the
+			// buffers held ahead is the slack); the exact size is
+			// checked after.
+			lr.feature = c.dec.InputOffset() + MaxFeatureBytes + readSlack
+			var raw json.RawMessage
+			if err := c.dec.Decode(&raw); err != nil {
+				yield(rawFeature{}, lr.explainAt(err, n))
+				return
+			}
+			if len(raw) > MaxFeatureBytes {
+				yield(rawFeature{}, Invalidf("feature %d is larger than the %d bytes a feature may have", n, MaxFeatureBytes))
+				return
+			}
+			if !yield(rawFeature{n, raw}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// decodeNumbered decodes and checks one feature of a file.
+func decodeNumbered(r rawFeature) (Feature, error) {
+	f, err := decodeFeature(r.raw)
+	if err == nil {
+		err = ValidateFeature(f)
+	}
+	if err != nil {
+		return Feature{}, Invalidf("feature %d%s: %s", r.n, idSuffix(f.ID), Message(err, err.Error()))
+	}
+	return f, nil
 }
 
 func notCollection(err error) error {

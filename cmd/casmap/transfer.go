@@ -145,26 +145,32 @@ func openImport(path string, stderr io.Writer) (*importFile, error) {
 
 // checked applies the rules of every write (geodata.CheckWrite, as for
 // the API's) to each feature of a stream, and, for incidents, measures
-// its distance from the Afghan border.
+// its distance from the Afghan border, on every core, in the stream's
+// order.
 func checked(l geodata.Layer, features iter.Seq2[geodata.Feature, error], border *geodata.Measure) iter.Seq2[geodata.Feature, error] {
-	return func(yield func(geodata.Feature, error) bool) {
+	type numbered struct {
+		n int
+		f geodata.Feature
+	}
+	count := func(yield func(numbered, error) bool) {
 		n := 0
 		for f, err := range features {
 			n++
-			if err == nil {
-				id := f.ID
-				if f, err = geodata.CheckWrite(l, f); err != nil {
-					err = fmt.Errorf("feature %d (id %q): %w", n, id, err)
-				}
-			}
-			if err == nil && border != nil {
-				geodata.AnnotateBorderDistanceWith(border, []geodata.Feature{f})
-			}
-			if !yield(f, err) || err != nil {
+			if !yield(numbered{n, f}, err) || err != nil {
 				return
 			}
 		}
 	}
+	return geodata.MapOrdered(count, 0, func(nf numbered) (geodata.Feature, error) {
+		f, err := geodata.CheckWrite(l, nf.f)
+		if err != nil {
+			return f, fmt.Errorf("feature %d (id %q): %w", nf.n, nf.f.ID, err)
+		}
+		if border != nil {
+			geodata.AnnotateBorderDistanceWith(border, []geodata.Feature{f})
+		}
+		return f, nil
+	})
 }
 
 func isTerminal(w io.Writer) bool {

@@ -1,0 +1,102 @@
+package geodata_test
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/casmap/casmap/geodata"
+)
+
+// counting yields 1..n, counting how many it was asked for, with err in
+// place of item failAt (0 for none).
+func counting(n, failAt int, err error, read *atomic.Int64) iter.Seq2[int, error] {
+	return func(yield func(int, error) bool) {
+		for i := 1; i <= n; i++ {
+			read.Add(1)
+			if i == failAt {
+				yield(0, err)
+				return
+			}
+			if !yield(i, nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestMapOrdered(t *testing.T) {
+	errSource, errItem := errors.New("source broke"), errors.New("item 37 is bad")
+	// Later items finish first, so order has to be restored.
+	slowFirst := func(i int) (string, error) {
+		time.Sleep(time.Duration(10-i%10) * 50 * time.Microsecond)
+		if i == 37 || i == 38 {
+			return "", fmt.Errorf("%d: %w", i, errItem)
+		}
+		return fmt.Sprint(i), nil
+	}
+	tests := []struct {
+		name    string
+		n       int
+		failAt  int
+		stopAt  int // the consumer stops after this many results (0: never)
+		want    int // results before the end or the error
+		wantErr error
+	}{
+		{"every item, in order", 30, 0, 0, 30, nil},
+		{"no items", 0, 0, 0, 0, nil},
+		{"the first failing item ends it, in order", 100, 0, 0, 36, errItem},
+		{"an error of the source ends it where it came", 100, 20, 0, 19, errSource},
+		{"a consumer that stops stops the reading", 100000, 0, 5, 5, nil},
+	}
+	for _, tc := range tests {
+		for _, workers := range []int{1, 3, 0} {
+			t.Run(fmt.Sprintf("%s/%d workers", tc.name, workers), func(t *testing.T) {
+				var read atomic.Int64
+				got, stopped := 0, false
+				var gotErr error
+				for s, err := range geodata.MapOrdered(counting(tc.n, tc.failAt, errSource, &read), workers, slowFirst) {
+					if err != nil {
+						gotErr = err
+						break
+					}
+					if got++; s != fmt.Sprint(got) {
+						t.Fatalf("result %d is %q, want %q", got, s, fmt.Sprint(got))
+					}
+					if got == tc.stopAt {
+						stopped = true
+						break
+					}
+				}
+				if got != tc.want || !errors.Is(gotErr, tc.wantErr) {
+					t.Errorf("got %d results then %v, want %d then %v", got, gotErr, tc.want, tc.wantErr)
+				}
+				// The source is read only a few items per worker ahead.
+				if stopped && read.Load() > int64(tc.stopAt+64) {
+					t.Errorf("the source was read %d items deep for %d results", read.Load(), tc.stopAt)
+				}
+			})
+		}
+	}
+}
+
+func TestMapOrderedLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var read atomic.Int64
+	for range 20 {
+		for range geodata.MapOrdered(counting(1000, 0, nil, &read), 4, func(i int) (int, error) { return i, nil }) {
+			break
+		}
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after 20 streams stopped early, %d before", n, before)
+	}
+}
