@@ -144,10 +144,7 @@ func (m *Measure) nearestKm(p orb.Point, bound float64, first bool) float64 {
 	best := math.Inf(1)
 	// far is the square of the distance past which nothing can matter.
 	far := func() float64 { return math.Min(best, bound*(1+1e-12)) }
-	for _, r := range m.runs {
-		if f := far(); boxKm2(r.box) > f*f {
-			continue
-		}
+	measure := func(r run) bool {
 		for _, s := range m.segs[r.start:r.end] {
 			if f := far(); boxKm2(s.box) > f*f {
 				continue
@@ -155,9 +152,29 @@ func (m *Measure) nearestKm(p orb.Point, bound float64, first bool) float64 {
 			if d := planar.DistanceFromSegment(toKm(s.a), toKm(s.b), orb.Point{}); d < best {
 				best = d
 				if first && best <= bound {
-					return best
+					return true
 				}
 			}
+		}
+		return false
+	}
+	// The run whose box is nearest goes first: what it holds bounds the
+	// distance at once, so the box test rules out most other runs.
+	near, nearKm2 := -1, math.Inf(1)
+	for i, r := range m.runs {
+		if d := boxKm2(r.box); d < nearKm2 {
+			near, nearKm2 = i, d
+		}
+	}
+	if near >= 0 && measure(m.runs[near]) {
+		return best
+	}
+	for i, r := range m.runs {
+		if f := far(); i == near || boxKm2(r.box) > f*f {
+			continue
+		}
+		if measure(r) {
+			return best
 		}
 	}
 	return best

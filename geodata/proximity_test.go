@@ -146,3 +146,25 @@ func TestIntersectBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestDistanceKmIsTheNearestSegment checks the pruned search against
+// measuring every segment of a wiggly line, one by one, from points near
+// it and far from it (where the first run found matters most).
+func TestDistanceKmIsTheNearestSegment(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 3))
+	var line orb.LineString
+	for i := range 3000 {
+		line = append(line, orb.Point{60 + float64(i)*0.005, 35 + 2*math.Sin(float64(i)/40) + r.Float64()*0.02})
+	}
+	m := geodata.NewMeasure(line)
+	for range 2000 {
+		p := orb.Point{20 + r.Float64()*80, 10 + r.Float64()*50}
+		want := math.Inf(1)
+		for i := 0; i+1 < len(line); i++ {
+			want = math.Min(want, geodata.DistanceKm(orb.LineString{line[i], line[i+1]}, p))
+		}
+		if got := m.DistanceKm(p); math.Abs(got-want) > 1e-9*want {
+			t.Fatalf("DistanceKm(%v) = %.9f km, the nearest of every segment is %.9f km", p, got, want)
+		}
+	}
+}
