@@ -17,14 +17,20 @@ const (
 	// one feature at a time. The temporary table belongs to the
 	// transaction: a failure or a kill leaves nothing of it.
 	createStaging = `CREATE TEMP TABLE import_staging (
-	hkey INTEGER NOT NULL, n INTEGER NOT NULL, id TEXT NOT NULL UNIQUE,
+	n INTEGER PRIMARY KEY, hkey INTEGER NOT NULL, id TEXT NOT NULL,
 	properties TEXT NOT NULL, geometry BLOB NOT NULL,
 	minx REAL NOT NULL, miny REAL NOT NULL, maxx REAL NOT NULL, maxy REAL NOT NULL,
 	t_start INTEGER, t_end INTEGER)`
 	insertStaging = `INSERT INTO import_staging
 	(hkey, n, id, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	stagedWith = `SELECT n FROM import_staging WHERE id = ?`
+	// A file's ids are checked once it is staged, by one sort, rather
+	// than by an index kept up row by row: the first feature whose id an
+	// earlier one used, and that one.
+	stagedTwice = `SELECT n, id, first FROM (
+	SELECT n, id, min(n) OVER w AS first, row_number() OVER w AS k
+	FROM import_staging WINDOW w AS (PARTITION BY id ORDER BY n))
+WHERE k = 2 ORDER BY n LIMIT 1`
 	// WHERE true tells the parser the ON CONFLICT belongs to the INSERT.
 	moveStaging = `INSERT INTO features
 	(layer, id, origin, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
@@ -35,6 +41,24 @@ ON CONFLICT (layer, id) DO UPDATE SET
 	minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,
 	t_start = excluded.t_start, t_end = excluded.t_end`
 	dropStaging = `DROP TABLE temp.import_staging`
+
+	// An import's new features get rids past the last one; their history
+	// is written after them, in key order (see 0007_bulk_import.sql),
+	// as the row trigger would have written it.
+	lastRID      = `SELECT coalesce(max(rid), 0) FROM features`
+	beginBulk    = `INSERT INTO bulk_write (id) VALUES (1)`
+	endBulk      = `DELETE FROM bulk_write`
+	bulkRevision = `INSERT INTO revisions (gen, kind, author, reviewer, reason, at, revert_to, proposal)
+SELECT m.generation + 1, coalesce(w.kind, 'import'), coalesce(w.author, ''), coalesce(w.reviewer, ''),
+	coalesce(w.reason, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), w.revert_to, w.proposal
+FROM meta AS m LEFT JOIN write_context AS w ON w.id = 1
+WHERE m.id = 1 AND EXISTS (SELECT 1 FROM features WHERE rid > ?1)
+ON CONFLICT (gen) DO NOTHING`
+	bulkHistory = `INSERT INTO feature_history (layer, id, gen, op)
+SELECT f.layer, f.id, m.generation + 1, 'create' FROM features AS f, meta AS m
+WHERE m.id = 1 AND f.rid > ?1 ORDER BY f.layer, f.id
+ON CONFLICT (layer, id, gen) DO UPDATE
+SET op = CASE WHEN before_geometry IS NULL THEN 'create' ELSE 'replace' END`
 )
 
 // Import adds features to an existing layer, replacing any with the same
@@ -80,24 +104,9 @@ func (db *DB) importStream(ctx context.Context, layer string, features iter.Seq2
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, createStaging); err != nil {
-		return 0, err
-	}
-	stage, err := tx.PrepareContext(ctx, insertStaging)
+	n, props, err := stageAll(ctx, tx, l, features)
 	if err != nil {
 		return 0, err
-	}
-	defer stage.Close()
-	props := map[string]bool{}
-	n := 0
-	for f, err := range features {
-		if err != nil {
-			return 0, err
-		}
-		n++
-		if err := db.stage(ctx, tx, stage, l, n, f, props); err != nil {
-			return 0, err
-		}
 	}
 	if n == 0 {
 		return 0, nil
@@ -105,12 +114,9 @@ func (db *DB) importStream(ctx context.Context, layer string, features iter.Seq2
 	// A large import goes in along the map; a small one keeps its order.
 	order := "n"
 	if n >= spatialImportMin {
-		order = "hkey"
+		order = "hkey, n"
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(moveStaging, order), layer); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, dropStaging); err != nil {
+	if err := moveStaged(ctx, tx, layer, order); err != nil {
 		return 0, err
 	}
 	if err := recordProperties(ctx, tx, layer, props); err != nil {
@@ -120,6 +126,66 @@ func (db *DB) importStream(ctx context.Context, layer string, features iter.Seq2
 		return 0, err
 	}
 	return n, db.commit(tx)
+}
+
+// moveStaged writes the staged features into layer in the order given,
+// and the history of those it adds.
+func moveStaged(ctx context.Context, tx *sql.Tx, layer, order string) error {
+	var last int64
+	if err := tx.QueryRowContext(ctx, lastRID).Scan(&last); err != nil {
+		return err
+	}
+	steps := []struct {
+		query string
+		args  []any
+	}{
+		{beginBulk, nil},
+		{fmt.Sprintf(moveStaging, order), []any{layer}},
+		{endBulk, nil},
+		{bulkRevision, []any{last}},
+		{bulkHistory, []any{last}},
+		{dropStaging, nil},
+	}
+	for _, s := range steps {
+		if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stageAll checks, encodes and stages the features of an import into l,
+// and returns how many there were and the names of their properties.
+func stageAll(ctx context.Context, tx *sql.Tx, l geodata.Layer, features iter.Seq2[geodata.Feature, error]) (int, map[string]bool, error) {
+	if _, err := tx.ExecContext(ctx, createStaging); err != nil {
+		return 0, nil, err
+	}
+	stage, err := tx.PrepareContext(ctx, insertStaging)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer stage.Close()
+	props := map[string]bool{}
+	n := 0
+	encode := func(nf numberedFeature) (stagedRow, error) { return stagedRowOf(l, nf) }
+	for r, err := range geodata.MapOrdered(numbered(features), 0, encode) {
+		if err != nil {
+			return 0, nil, err
+		}
+		if n++; n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, nil, err
+			}
+		}
+		for _, k := range r.keys {
+			props[k] = true
+		}
+		if _, err := stage.ExecContext(ctx, int64(r.hkey), r.n, r.id, r.properties, r.geometry,
+			r.minx, r.miny, r.maxx, r.maxy, r.start, r.end); err != nil {
+			return 0, nil, err
+		}
+	}
+	return n, props, checkStagedIDs(ctx, tx)
 }
 
 // spatialImportMin is the size from which an import is written in
@@ -132,33 +198,65 @@ const spatialImportMin = 1000
 // not spilled and rewritten midway.
 var importPragmas = []string{`PRAGMA temp_store = FILE`, `PRAGMA cache_size = -65536`}
 
-// stage checks and encodes the nth feature of an import and adds it to
-// the staging table.
-func (db *DB) stage(ctx context.Context, tx *sql.Tx, stage *sql.Stmt, l geodata.Layer, n int, f geodata.Feature, props map[string]bool) error {
-	if n&1023 == 0 {
-		if err := ctx.Err(); err != nil {
-			return err
+// stagedRow is one feature of an import, checked and encoded for the
+// staging table, with the names of its properties.
+type stagedRow struct {
+	featureRow
+	n    int
+	hkey uint64
+	keys []string
+}
+
+// numberedFeature is the nth feature of a stream.
+type numberedFeature struct {
+	n int
+	f geodata.Feature
+}
+
+// numbered numbers a stream's features from 1.
+func numbered(features iter.Seq2[geodata.Feature, error]) iter.Seq2[numberedFeature, error] {
+	return func(yield func(numberedFeature, error) bool) {
+		n := 0
+		for f, err := range features {
+			n++
+			if !yield(numberedFeature{n, f}, err) || err != nil {
+				return
+			}
 		}
 	}
+}
+
+// stagedRowOf checks and encodes the nth feature of an import into layer
+// l. It reads nothing but its arguments, so features are encoded on every
+// core at once.
+func stagedRowOf(l geodata.Layer, nf numberedFeature) (stagedRow, error) {
+	f := nf.f
 	if err := geodata.CheckGeometryKind(l, f.Geometry); err != nil {
-		return geodata.Invalidf("feature %d%s: %s", n, idSuffix(f.ID), geodata.Message(err, err.Error()))
+		return stagedRow{}, geodata.Invalidf("feature %d%s: %s", nf.n, idSuffix(f.ID), geodata.Message(err, err.Error()))
 	}
 	r, err := encodeFeature(f)
 	if err != nil {
-		return geodata.Invalidf("feature %d%s: %s", n, idSuffix(f.ID), geodata.Message(err, err.Error()))
+		return stagedRow{}, geodata.Invalidf("feature %d%s: %s", nf.n, idSuffix(f.ID), geodata.Message(err, err.Error()))
 	}
+	keys := make([]string, 0, len(f.Properties))
 	for k := range f.Properties {
-		props[k] = true
+		keys = append(keys, k)
 	}
-	_, err = stage.ExecContext(ctx, int64(HilbertKey(f.Geometry)), n, r.id, r.properties, r.geometry,
-		r.minx, r.miny, r.maxx, r.maxy, r.start, r.end)
-	if isConstraint(err) {
-		var prev int
-		if tx.QueryRowContext(ctx, stagedWith, r.id).Scan(&prev) == nil {
-			return geodata.Invalidf("feature %d (id %q): id already used by feature %d", n, truncate(r.id, 60), prev)
-		}
+	return stagedRow{featureRow: r, n: nf.n, hkey: HilbertKey(f.Geometry), keys: keys}, nil
+}
+
+// checkStagedIDs fails an import whose file gives one id to two features.
+func checkStagedIDs(ctx context.Context, tx *sql.Tx) error {
+	var n, first int
+	var id string
+	err := tx.QueryRowContext(ctx, stagedTwice).Scan(&n, &id, &first)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
 	}
-	return err
+	return geodata.Invalidf("feature %d (id %q): id already used by feature %d", n, truncate(id, 60), first)
 }
 
 // idSuffix names a feature's id in a message, when it has one.
