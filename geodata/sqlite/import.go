@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"iter"
+	"slices"
 
 	"github.com/casmap/casmap/geodata"
 )
@@ -104,28 +106,29 @@ func (db *DB) importStream(ctx context.Context, layer string, features iter.Seq2
 	if err != nil {
 		return 0, err
 	}
-	n, props, err := stageAll(ctx, tx, l, features)
+	st, err := stageAll(ctx, tx, l, features)
 	if err != nil {
 		return 0, err
 	}
-	if n == 0 {
+	if st.n == 0 {
 		return 0, nil
 	}
 	// A large import goes in along the map; a small one keeps its order.
+	// A file in map order already (an export, say) needs no sort.
 	order := "n"
-	if n >= spatialImportMin {
+	if st.n >= spatialImportMin && !st.inKeyOrder {
 		order = "hkey, n"
 	}
 	if err := moveStaged(ctx, tx, layer, order); err != nil {
 		return 0, err
 	}
-	if err := recordProperties(ctx, tx, layer, props); err != nil {
+	if err := recordProperties(ctx, tx, layer, st.props); err != nil {
 		return 0, err
 	}
 	if err := touchAndBump(ctx, tx, layer); err != nil {
 		return 0, err
 	}
-	return n, db.commit(tx)
+	return st.n, db.commit(tx)
 }
 
 // moveStaged writes the staged features into layer in the order given,
@@ -154,38 +157,59 @@ func moveStaged(ctx context.Context, tx *sql.Tx, layer, order string) error {
 	return nil
 }
 
-// stageAll checks, encodes and stages the features of an import into l,
-// and returns how many there were and the names of their properties.
-func stageAll(ctx context.Context, tx *sql.Tx, l geodata.Layer, features iter.Seq2[geodata.Feature, error]) (int, map[string]bool, error) {
+// staging is what stageAll saw of an import: how many features, the
+// names of their properties, and whether their Hilbert keys came in
+// order.
+type staging struct {
+	n          int
+	props      map[string]bool
+	inKeyOrder bool
+}
+
+// stageAll checks, encodes and stages the features of an import into l.
+func stageAll(ctx context.Context, tx *sql.Tx, l geodata.Layer, features iter.Seq2[geodata.Feature, error]) (staging, error) {
+	st := staging{props: map[string]bool{}, inKeyOrder: true}
 	if _, err := tx.ExecContext(ctx, createStaging); err != nil {
-		return 0, nil, err
+		return st, err
 	}
 	stage, err := tx.PrepareContext(ctx, insertStaging)
 	if err != nil {
-		return 0, nil, err
+		return st, err
 	}
 	defer stage.Close()
-	props := map[string]bool{}
-	n := 0
+	// The ids' hashes, 8 bytes a feature, tell at the end whether any id
+	// may come twice; only then does the database look.
+	seed := maphash.MakeSeed()
+	var hashes []uint64
+	var last uint64
 	encode := func(nf numberedFeature) (stagedRow, error) { return stagedRowOf(l, nf) }
 	for r, err := range geodata.MapOrdered(numbered(features), 0, encode) {
 		if err != nil {
-			return 0, nil, err
+			return st, err
 		}
-		if n++; n&1023 == 0 {
+		if st.n++; st.n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
-				return 0, nil, err
+				return st, err
 			}
 		}
 		for _, k := range r.keys {
-			props[k] = true
+			st.props[k] = true
 		}
+		st.inKeyOrder = st.inKeyOrder && r.hkey >= last
+		last = r.hkey
+		hashes = append(hashes, maphash.String(seed, r.id))
 		if _, err := stage.ExecContext(ctx, int64(r.hkey), r.n, r.id, r.properties, r.geometry,
 			r.minx, r.miny, r.maxx, r.maxy, r.start, r.end); err != nil {
-			return 0, nil, err
+			return st, err
 		}
 	}
-	return n, props, checkStagedIDs(ctx, tx)
+	slices.Sort(hashes)
+	for i := 1; i < len(hashes); i++ {
+		if hashes[i] == hashes[i-1] {
+			return st, checkStagedIDs(ctx, tx)
+		}
+	}
+	return st, nil
 }
 
 // spatialImportMin is the size from which an import is written in
