@@ -123,7 +123,7 @@ func serveAggregate(c echo.Context, store Store, links linker, rc *respCache, g 
 		if err != nil {
 			return nil, err
 		}
-		return newResponse(append(b, '\n'), mediaGeoJSON, "", etag, rc != nil && enc != "")
+		return newResponse(append(b, '\n'), mediaGeoJSON, "", etag, rc.gzipFor(enc))
 	}
 	var res *cachedResponse
 	if rc == nil {

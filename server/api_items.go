@@ -67,7 +67,7 @@ func handleItems(store Store, links linker, rc *respCache, g *gate) echo.Handler
 			return nil
 		}
 		r := itemsRender{store: store, layer: layer, q: q, fm: fm, download: download, version: v, etag: etag,
-			gzip: rc != nil && enc != "", links: newPageLinks(c, links, layer.ID, fm)}
+			zip: rc.gzipFor(enc), links: newPageLinks(c, links, layer.ID, fm)}
 		if rc == nil || q.Limit > maxCachedLimit {
 			release, err := g.enter(ctx)
 			if err != nil {

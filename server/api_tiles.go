@@ -66,7 +66,7 @@ func handleTile(store Store, links linker, rc *respCache, g *gate) echo.HandlerF
 			if err != nil {
 				return nil, err
 			}
-			return newResponse(body, tiles.MediaType, "", etag, rc != nil && enc != "")
+			return newResponse(body, tiles.MediaType, "", etag, rc.gzipFor(enc))
 		}
 		var res *cachedResponse
 		if rc == nil {

@@ -60,6 +60,17 @@ type respCache struct {
 
 	flights        flight.Group[*cachedResponse]
 	hits, computed atomic.Int64
+	zip            gzipPool
+}
+
+// gzipFor returns what compresses a response for a client whose accepted
+// encoding is enc ("" for none), or nil: without a cache, responses are
+// left to Echo's gzip middleware.
+func (rc *respCache) gzipFor(enc string) *gzipPool {
+	if rc == nil || enc == "" {
+		return nil
+	}
+	return &rc.zip
 }
 
 // newRespCache returns a cache of at most maxBytes whose computations run

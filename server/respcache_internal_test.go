@@ -121,7 +121,11 @@ func TestCachedResponseHoldsOnlyItsBody(t *testing.T) {
 	for _, gz := range []bool{false, true} {
 		body := make([]byte, 0, 1<<20)
 		body = append(body, bytes.Repeat([]byte(`{"type":"Feature"},`), 3000)...)
-		res, err := newResponse(body, "application/geo+json", "", `"e"`, gz)
+		var zip *gzipPool
+		if gz {
+			zip = &gzipPool{}
+		}
+		res, err := newResponse(body, "application/geo+json", "", `"e"`, zip)
 		if err != nil {
 			t.Fatal(err)
 		}
