@@ -137,8 +137,17 @@ func (m *Measure) nearestKm(p orb.Point, bound float64, first bool) float64 {
 	}
 	// A box's distance is a lower bound for what lies in it.
 	boxKm2 := func(b orb.Bound) float64 {
-		dx := math.Max(0, math.Max(b.Min[0]-p[0], p[0]-b.Max[0])) * kx
-		dy := math.Max(0, math.Max(b.Min[1]-p[1], p[1]-b.Max[1])) * ky
+		dx, dy := 0.0, 0.0
+		if d := b.Min[0] - p[0]; d > 0 {
+			dx = d * kx
+		} else if d := p[0] - b.Max[0]; d > 0 {
+			dx = d * kx
+		}
+		if d := b.Min[1] - p[1]; d > 0 {
+			dy = d * ky
+		} else if d := p[1] - b.Max[1]; d > 0 {
+			dy = d * ky
+		}
 		return dx*dx + dy*dy
 	}
 	best := math.Inf(1)
@@ -158,12 +167,16 @@ func (m *Measure) nearestKm(p orb.Point, bound float64, first bool) float64 {
 		}
 		return false
 	}
-	// The run whose box is nearest goes first: what it holds bounds the
-	// distance at once, so the box test rules out most other runs.
-	near, nearKm2 := -1, math.Inf(1)
-	for i, r := range m.runs {
-		if d := boxKm2(r.box); d < nearKm2 {
-			near, nearKm2 = i, d
+	// With no bound, the run whose box is nearest goes first: what it
+	// holds bounds the distance at once, so the box test rules out most
+	// other runs. (With one, the bound does that from the start.)
+	near := -1
+	if math.IsInf(bound, 1) {
+		nearKm2 := math.Inf(1)
+		for i, r := range m.runs {
+			if d := boxKm2(r.box); d < nearKm2 {
+				near, nearKm2 = i, d
+			}
 		}
 	}
 	if near >= 0 && measure(m.runs[near]) {

@@ -217,10 +217,14 @@ func stageAll(ctx context.Context, tx *sql.Tx, l geodata.Layer, features iter.Se
 const spatialImportMin = 1000
 
 // importPragmas set up the writer connection for an import: temporary
-// storage on disk, and a page cache of 64 MiB (given in KiB, negative, as
-// the pragma takes it) so the R*Tree and index pages an import dirties are
-// not spilled and rewritten midway.
-var importPragmas = []string{`PRAGMA temp_store = FILE`, `PRAGMA cache_size = -65536`}
+// storage on disk, and a page cache of 32 MiB (given in KiB, negative, as
+// the pragma takes it), which holds the pages the import's inserts keep
+// coming back to (its indexes grow at a few places each, the R*Tree along
+// the map). The process holds some five times the cache at its peak
+// (pages, the sort of the staged rows, the allocator's rounding): a
+// million incidents took 170 MB with this cache, 298 MB with 64 MiB, for
+// 7% less CPU.
+var importPragmas = []string{`PRAGMA temp_store = FILE`, `PRAGMA cache_size = -32768`}
 
 // stagedRow is one feature of an import, checked and encoded for the
 // staging table, with the names of its properties.
