@@ -6,15 +6,15 @@ import (
 	"sync"
 )
 
-// MapOrdered streams fn of each item of seq, working on up to workers
-// items at once (all cores when workers < 1) and yielding the results in
-// seq's order, so a stream that decodes, checks or encodes features one by
+// MapOrdered streams fn of each item of seq and its position (from 1),
+// working on up to workers items at once (all cores when workers < 1) and
+// yielding the results in seq's order, so a stream that decodes, checks or encodes features one by
 // one uses every core and still reports the first error in file order.
 // seq is read on a goroutine of its own, at most a few items per worker
 // ahead of what was yielded, so memory stays a few features deep. An error
 // from seq or fn is yielded in its place and ends the stream; a stop by the
 // consumer stops reading seq. It returns only once seq is no longer read.
-func MapOrdered[T, U any](seq iter.Seq2[T, error], workers int, fn func(T) (U, error)) iter.Seq2[U, error] {
+func MapOrdered[T, U any](seq iter.Seq2[T, error], workers int, fn func(n int, item T) (U, error)) iter.Seq2[U, error] {
 	if workers < 1 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -49,8 +49,9 @@ type mapped[U any] struct {
 
 // feed reads seq, hands each item to a worker with a slot for its result,
 // and queues the slots in order, until seq ends, fails or done closes.
-func feed[T, U any](seq iter.Seq2[T, error], workers int, fn func(T) (U, error), order chan<- chan mapped[U], done <-chan struct{}) {
+func feed[T, U any](seq iter.Seq2[T, error], workers int, fn func(int, T) (U, error), order chan<- chan mapped[U], done <-chan struct{}) {
 	type job struct {
+		n    int
 		item T
 		slot chan mapped[U]
 	}
@@ -61,14 +62,16 @@ func feed[T, U any](seq iter.Seq2[T, error], workers int, fn func(T) (U, error),
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				v, err := fn(j.item)
+				v, err := fn(j.n, j.item)
 				j.slot <- mapped[U]{v, err}
 			}
 		}()
 	}
 	defer wg.Wait()
 	defer close(jobs)
+	n := 0
 	for item, err := range seq {
+		n++
 		slot := make(chan mapped[U], 1)
 		select {
 		case order <- slot:
@@ -80,7 +83,7 @@ func feed[T, U any](seq iter.Seq2[T, error], workers int, fn func(T) (U, error),
 			return
 		}
 		select {
-		case jobs <- job{item, slot}:
+		case jobs <- job{n, item, slot}:
 		case <-done:
 			return
 		}

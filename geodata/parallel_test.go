@@ -32,7 +32,10 @@ func counting(n, failAt int, err error, read *atomic.Int64) iter.Seq2[int, error
 func TestMapOrdered(t *testing.T) {
 	errSource, errItem := errors.New("source broke"), errors.New("item 37 is bad")
 	// Later items finish first, so order has to be restored.
-	slowFirst := func(i int) (string, error) {
+	slowFirst := func(n, i int) (string, error) {
+		if n != i {
+			return "", fmt.Errorf("item %d given as number %d", i, n)
+		}
 		time.Sleep(time.Duration(10-i%10) * 50 * time.Microsecond)
 		if i == 37 || i == 38 {
 			return "", fmt.Errorf("%d: %w", i, errItem)
@@ -88,7 +91,7 @@ func TestMapOrderedLeavesNoGoroutines(t *testing.T) {
 	before := runtime.NumGoroutine()
 	var read atomic.Int64
 	for range 20 {
-		for range geodata.MapOrdered(counting(1000, 0, nil, &read), 4, func(i int) (int, error) { return i, nil }) {
+		for range geodata.MapOrdered(counting(1000, 0, nil, &read), 4, func(_, i int) (int, error) { return i, nil }) {
 			break
 		}
 	}

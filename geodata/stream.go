@@ -112,16 +112,10 @@ func (c *collectionReader) features(lr *limitReader, yield func(Feature, error) 
 	return true
 }
 
-// rawFeature is the text of the nth feature of a file.
-type rawFeature struct {
-	n   int
-	raw json.RawMessage
-}
-
 // rawFeatures reads the features list's members as text, each within
 // MaxFeatureBytes.
-func (c *collectionReader) rawFeatures(lr *limitReader) iter.Seq2[rawFeature, error] {
-	return func(yield func(rawFeature, error) bool) {
+func (c *collectionReader) rawFeatures(lr *limitReader) iter.Seq2[json.RawMessage, error] {
+	return func(yield func(json.RawMessage, error) bool) {
 		for n := 1; c.dec.More(); n++ {
 			// The reader stops the decoder once it has read well past
 			// where a feature of the largest size would end (what the
@@ -130,28 +124,28 @@ func (c *collectionReader) rawFeatures(lr *limitReader) iter.Seq2[rawFeature, er
 			lr.feature = c.dec.InputOffset() + MaxFeatureBytes + readSlack
 			var raw json.RawMessage
 			if err := c.dec.Decode(&raw); err != nil {
-				yield(rawFeature{}, lr.explainAt(err, n))
+				yield(nil, lr.explainAt(err, n))
 				return
 			}
 			if len(raw) > MaxFeatureBytes {
-				yield(rawFeature{}, Invalidf("feature %d is larger than the %d bytes a feature may have", n, MaxFeatureBytes))
+				yield(nil, Invalidf("feature %d is larger than the %d bytes a feature may have", n, MaxFeatureBytes))
 				return
 			}
-			if !yield(rawFeature{n, raw}, nil) {
+			if !yield(raw, nil) {
 				return
 			}
 		}
 	}
 }
 
-// decodeNumbered decodes and checks one feature of a file.
-func decodeNumbered(r rawFeature) (Feature, error) {
-	f, err := decodeFeature(r.raw)
+// decodeNumbered decodes and checks the nth feature of a file.
+func decodeNumbered(n int, raw json.RawMessage) (Feature, error) {
+	f, err := decodeFeature(raw)
 	if err == nil {
 		err = ValidateFeature(f)
 	}
 	if err != nil {
-		return Feature{}, Invalidf("feature %d%s: %s", r.n, idSuffix(f.ID), Message(err, err.Error()))
+		return Feature{}, Invalidf("feature %d%s: %s", n, idSuffix(f.ID), Message(err, err.Error()))
 	}
 	return f, nil
 }

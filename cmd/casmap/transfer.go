@@ -148,23 +148,11 @@ func openImport(path string, stderr io.Writer) (*importFile, error) {
 // its distance from the Afghan border, on every core, in the stream's
 // order.
 func checked(l geodata.Layer, features iter.Seq2[geodata.Feature, error], border *geodata.Measure) iter.Seq2[geodata.Feature, error] {
-	type numbered struct {
-		n int
-		f geodata.Feature
-	}
-	count := func(yield func(numbered, error) bool) {
-		n := 0
-		for f, err := range features {
-			n++
-			if !yield(numbered{n, f}, err) || err != nil {
-				return
-			}
-		}
-	}
-	return geodata.MapOrdered(count, 0, func(nf numbered) (geodata.Feature, error) {
-		f, err := geodata.CheckWrite(l, nf.f)
+	return geodata.MapOrdered(features, 0, func(n int, f geodata.Feature) (geodata.Feature, error) {
+		id := f.ID
+		f, err := geodata.CheckWrite(l, f)
 		if err != nil {
-			return f, fmt.Errorf("feature %d (id %q): %w", nf.n, nf.f.ID, err)
+			return f, fmt.Errorf("feature %d (id %q): %w", n, id, err)
 		}
 		if border != nil {
 			geodata.AnnotateBorderDistanceWith(border, []geodata.Feature{f})

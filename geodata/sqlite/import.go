@@ -26,9 +26,9 @@ const (
 	insertStaging = `INSERT INTO import_staging
 	(hkey, n, id, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	// A file's ids are checked once it is staged, by one sort, rather
-	// than by an index kept up row by row: the first feature whose id an
-	// earlier one used, and that one.
+	// A file's ids are checked once it is staged, not by an index kept
+	// up row by row: when two of their hashes agree, this finds the first
+	// feature whose id an earlier one used, and that one.
 	stagedTwice = `SELECT n, id, first FROM (
 	SELECT n, id, min(n) OVER w AS first, row_number() OVER w AS k
 	FROM import_staging WINDOW w AS (PARTITION BY id ORDER BY n))
@@ -182,8 +182,8 @@ func stageAll(ctx context.Context, tx *sql.Tx, l geodata.Layer, features iter.Se
 	seed := maphash.MakeSeed()
 	var hashes []uint64
 	var last uint64
-	encode := func(nf numberedFeature) (stagedRow, error) { return stagedRowOf(l, nf) }
-	for r, err := range geodata.MapOrdered(numbered(features), 0, encode) {
+	encode := func(n int, f geodata.Feature) (stagedRow, error) { return stagedRowOf(l, n, f) }
+	for r, err := range geodata.MapOrdered(features, 0, encode) {
 		if err != nil {
 			return st, err
 		}
@@ -235,42 +235,22 @@ type stagedRow struct {
 	keys []string
 }
 
-// numberedFeature is the nth feature of a stream.
-type numberedFeature struct {
-	n int
-	f geodata.Feature
-}
-
-// numbered numbers a stream's features from 1.
-func numbered(features iter.Seq2[geodata.Feature, error]) iter.Seq2[numberedFeature, error] {
-	return func(yield func(numberedFeature, error) bool) {
-		n := 0
-		for f, err := range features {
-			n++
-			if !yield(numberedFeature{n, f}, err) || err != nil {
-				return
-			}
-		}
-	}
-}
-
 // stagedRowOf checks and encodes the nth feature of an import into layer
 // l. It reads nothing but its arguments, so features are encoded on every
 // core at once.
-func stagedRowOf(l geodata.Layer, nf numberedFeature) (stagedRow, error) {
-	f := nf.f
+func stagedRowOf(l geodata.Layer, n int, f geodata.Feature) (stagedRow, error) {
 	if err := geodata.CheckGeometryKind(l, f.Geometry); err != nil {
-		return stagedRow{}, geodata.Invalidf("feature %d%s: %s", nf.n, idSuffix(f.ID), geodata.Message(err, err.Error()))
+		return stagedRow{}, geodata.Invalidf("feature %d%s: %s", n, idSuffix(f.ID), geodata.Message(err, err.Error()))
 	}
 	r, err := encodeFeature(f)
 	if err != nil {
-		return stagedRow{}, geodata.Invalidf("feature %d%s: %s", nf.n, idSuffix(f.ID), geodata.Message(err, err.Error()))
+		return stagedRow{}, geodata.Invalidf("feature %d%s: %s", n, idSuffix(f.ID), geodata.Message(err, err.Error()))
 	}
 	keys := make([]string, 0, len(f.Properties))
 	for k := range f.Properties {
 		keys = append(keys, k)
 	}
-	return stagedRow{featureRow: r, n: nf.n, hkey: HilbertKey(f.Geometry), keys: keys}, nil
+	return stagedRow{featureRow: r, n: n, hkey: HilbertKey(f.Geometry), keys: keys}, nil
 }
 
 // checkStagedIDs fails an import whose file gives one id to two features.
