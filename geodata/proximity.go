@@ -151,11 +151,13 @@ func (m *Measure) nearestKm(p orb.Point, bound float64, first bool) float64 {
 		return dx*dx + dy*dy
 	}
 	best := math.Inf(1)
-	// far is the square of the distance past which nothing can matter.
-	far := func() float64 { return math.Min(best, bound*(1+1e-12)) }
+	// far2 is the square of the distance past which nothing can matter:
+	// the bound (a hair over, for rounding), then the best found.
+	far2 := bound * (1 + 1e-12)
+	far2 *= far2
 	measure := func(r run) bool {
 		for _, s := range m.segs[r.start:r.end] {
-			if f := far(); boxKm2(s.box) > f*f {
+			if boxKm2(s.box) > far2 {
 				continue
 			}
 			if d := planar.DistanceFromSegment(toKm(s.a), toKm(s.b), orb.Point{}); d < best {
@@ -163,6 +165,7 @@ func (m *Measure) nearestKm(p orb.Point, bound float64, first bool) float64 {
 				if first && best <= bound {
 					return true
 				}
+				far2 = min(far2, best*best)
 			}
 		}
 		return false
@@ -183,7 +186,7 @@ func (m *Measure) nearestKm(p orb.Point, bound float64, first bool) float64 {
 		return best
 	}
 	for i, r := range m.runs {
-		if f := far(); i == near || boxKm2(r.box) > f*f {
+		if i == near || boxKm2(r.box) > far2 {
 			continue
 		}
 		if measure(r) {
