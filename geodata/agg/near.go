@@ -24,9 +24,9 @@ func (n *Near) passes(b orb.Bound) bool {
 	return n == nil || meetsAny(b, n.Boxes) && n.Keep(b)
 }
 
-// RidsNear returns, ascending, the rids of the features that match q (its
-// bbox, interval, values and ranges; never its near) and pass near, and
-// true; or false when the areas of near's boxes hold more than maxScan
+// RidsNear returns, in no particular order (Smallest pages them), the
+// rids of the features that match q (its bbox, interval, values and
+// ranges; never its near) and pass near, and true; or false when the areas of near's boxes hold more than maxScan
 // features.
 func (ix *Index) RidsNear(ctx context.Context, q geodata.Query, near Near, maxScan int) ([]int64, bool, error) {
 	var ranges []keyRange
@@ -69,7 +69,6 @@ func (ix *Index) RidsNear(ctx context.Context, q geodata.Query, near Near, maxSc
 			}
 		}
 	}
-	slices.Sort(rids)
 	return rids, true, nil
 }
 

@@ -275,7 +275,8 @@ func monthOf(t int64) int {
 }
 
 // Rids returns the rids of the features matching q (its bbox, interval,
-// property values and ranges; never near), ascending, and true; or false
+// property values and ranges; never near), in no particular order
+// (Smallest pages them), and true; or false
 // when the area of q holds more than maxScan features, when reading
 // the layer's store costs less than scanning here. It loads the values q
 // filters on.
@@ -299,6 +300,5 @@ func (ix *Index) Rids(ctx context.Context, q geodata.Query, maxScan int) ([]int6
 	if err := m.each(ctx, func(p int32) { rids = append(rids, ix.rid[p]) }); err != nil {
 		return nil, false, err
 	}
-	slices.Sort(rids)
 	return rids, true, nil
 }

@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/casmap/casmap/geodata"
@@ -47,16 +46,16 @@ func (db *DB) aggPage(ctx context.Context, tx pgx.Tx, q geodata.Query, l geodata
 }
 
 // pageOf cuts the page after row after, skipping offset, of at most limit
-// rows out of the sorted matches rids, and says what is known of it.
+// rows out of the matches rids (in any order), and says what is known of
+// it.
 func pageOf(rids []int64, after int64, offset, limit int) ([]int64, geodata.PageInfo) {
-	i, _ := slices.BinarySearch(rids, after+1)
-	i = min(i+offset, len(rids))
-	j := min(i+limit, len(rids))
+	sel, more := agg.Smallest(rids, after, offset+limit)
+	page := sel[min(offset, len(sel)):]
 	info := geodata.PageInfo{Matched: len(rids)}
-	if j < len(rids) && j > i {
-		info.Next = geodata.KeyCursor(rids[j-1])
+	if more && len(page) > 0 {
+		info.Next = geodata.KeyCursor(page[len(page)-1])
 	}
-	return rids[i:j], info
+	return page, info
 }
 
 // buildSoon builds the aggregate of q's layer in the background, once for

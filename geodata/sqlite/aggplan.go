@@ -64,7 +64,7 @@ func (db *DB) aggPlan(ctx context.Context, q geodata.Query, count int, gen int64
 		// A shape found on the walk is measured on the page.
 		return &plan{drv: &aggWalk{w: w}, kind: "agg-walk", matched: -1, met: true, measured: near == nil || ix.Points(), look: db.bounds.aggScan}, nil
 	}
-	p := &plan{drv: sortedDriver(rids), exact: rids, kind: "agg", matched: len(rids), met: true, measured: shapes == 0}
+	p := &plan{drv: smallestDriver(rids), exact: rids, kind: "agg", matched: len(rids), met: true, measured: shapes == 0}
 	if near != nil {
 		p.kind = "agg-near"
 	}
@@ -74,6 +74,15 @@ func (db *DB) aggPlan(ctx context.Context, q geodata.Query, count int, gen int64
 		p.matched, p.counted = -1, len(rids) <= db.bounds.sortCap
 	}
 	return p, nil
+}
+
+// smallestDriver hands out the matches the aggregate collected, in no
+// particular order, a page at a time in rid order.
+type smallestDriver []int64
+
+func (d smallestDriver) next(_ context.Context, _ *sql.Tx, after int64, n int) ([]int64, bool, error) {
+	page, more := agg.Smallest(d, after, n)
+	return page, !more, nil
 }
 
 // aggWalk hands out the matches of a walk through the aggregate; as a
