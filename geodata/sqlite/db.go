@@ -57,6 +57,9 @@ type DB struct {
 	bounds bounds
 	// building is set while an aggregate builds in the background.
 	building atomic.Bool
+	// fetch reads a page's rows by rid, prepared once for every read
+	// connection rather than for each page.
+	fetch *sql.Stmt
 }
 
 // Open opens the SQLite database at path, creating the file and its schema
@@ -95,13 +98,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, openError(path, err)
 	}
-	return &DB{w: w, r: r, version: newVersionWatch(abs),
+	fetch, err := r.PrepareContext(ctx, fetchChunk)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &DB{w: w, r: r, fetch: fetch, version: newVersionWatch(abs),
 		bounds: bounds{sortCap: defaultSortCap, scanBudget: defaultScanBudget, aggScan: defaultAggScan}}, nil
 }
 
-// Close closes both connection pools.
+// Close closes both connection pools and the statement prepared on them.
 func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(db.fetch.Close(), db.r.Close(), db.w.Close())
 }
 
 const integrityCheck = `PRAGMA integrity_check`

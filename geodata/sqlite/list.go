@@ -65,7 +65,7 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 	if err != nil {
 		return geodata.PageInfo{}, fmt.Errorf("sqlite: plan %s: %w", q.Layer, err)
 	}
-	r := pageRun{tx: tx, layer: q.Layer, checks: checks(q), near: near, yield: yield, budget: db.bounds.scanBudget, met: p.met, raw: q.RawProperties}
+	r := pageRun{tx: tx, fetchStmt: db.fetch, layer: q.Layer, checks: checks(q), near: near, yield: yield, budget: db.bounds.scanBudget, met: p.met, raw: q.RawProperties}
 	if p.measured {
 		r.near = nil
 	}
@@ -93,11 +93,12 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 // pageRun is one page being read: candidates checked a chunk at a time,
 // the matches fetched and handed to yield.
 type pageRun struct {
-	tx     *sql.Tx
-	layer  string
-	checks *where
-	near   *nearTarget
-	yield  func(geodata.Feature) error
+	tx        *sql.Tx
+	fetchStmt *sql.Stmt // fetchChunk, prepared on the read pool
+	layer     string
+	checks    *where
+	near      *nearTarget
+	yield     func(geodata.Feature) error
 	// budget bounds the candidates the page checks.
 	budget int
 	// met says the candidates meet every filter but proximity already.
@@ -232,7 +233,7 @@ func (r *pageRun) fetch(ctx context.Context, rids []int64) error {
 	if len(rids) == 0 {
 		return nil
 	}
-	rows, err := r.tx.QueryContext(ctx, fetchChunk, ridList(rids))
+	rows, err := r.tx.StmtContext(ctx, r.fetchStmt).QueryContext(ctx, ridList(rids))
 	if err != nil {
 		return fmt.Errorf("sqlite: query %s: %w", r.layer, err)
 	}
