@@ -125,13 +125,13 @@ export const AreaLayer = L.Layer.extend({
     this._cullTo(this._map && this._map.getBounds());
   },
 
-  _cullTo(bounds) {
+  _cullTo(bounds, opts) {
     if (!this._map) return;
-    cullToView(bounds, this._geojson, this._byId.values(), (l) => l.setStyle(this._style(l.feature)));
+    cullToView(bounds, this._geojson, this._byId.values(), (l) => l.setStyle(this._style(l.feature)), opts);
   },
 
   _cullAnim(e) {
-    this._cullTo(targetBounds(this._map, e));
+    this._cullTo(targetBounds(this._map, e), { addBack: false });
   },
 
   _labels(features) {

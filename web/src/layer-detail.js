@@ -103,14 +103,18 @@ export const Detail = L.Class.extend({
  * (bounds, padded by half on each side), so a zoom projects and draws the
  * paths near what is shown, not the whole region's; restyle(layer) runs
  * on a layer put back, whose style may have changed while it was out.
+ * With addBack false it only takes layers out: at the start of a zoom
+ * animation a path put back would be projected for the zoom being left
+ * and clipped to the old view, so it would show nothing until the zoom
+ * ends and cost a projection twice.
  */
-export function cullToView(bounds, group, layers, restyle) {
+export function cullToView(bounds, group, layers, restyle, { addBack = true } = {}) {
   const near = bounds.pad(0.5);
   for (const layer of layers) {
     const b = layer.getBounds && layer.getLatLngs ? layer.getBounds() : null;
     const want = !b || !b.isValid() || near.intersects(b);
     const has = group.hasLayer(layer);
-    if (want && !has) {
+    if (want && !has && addBack) {
       restyle(layer);
       group.addLayer(layer);
     } else if (!want && has) {

@@ -99,13 +99,13 @@ export const LineLayer = L.Layer.extend({
     this._cullTo(this._map && this._map.getBounds());
   },
 
-  _cullTo(bounds) {
+  _cullTo(bounds, opts) {
     if (!this._map || !this._detail.simplified) return;
-    cullToView(bounds, this._geojson, this._byId.values(), (l) => l.setStyle && l.setStyle(this._style(l.feature)));
+    cullToView(bounds, this._geojson, this._byId.values(), (l) => l.setStyle && l.setStyle(this._style(l.feature)), opts);
   },
 
   _cullAnim(e) {
-    this._cullTo(targetBounds(this._map, e));
+    this._cullTo(targetBounds(this._map, e), { addBack: false });
   },
 
   // Finer geometry goes into the paths drawn; river names are placed on it again.
