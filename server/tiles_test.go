@@ -43,6 +43,26 @@ func TestTiles(t *testing.T) {
 	if f.Properties["id"] != "termez" || f.Properties["category"] != "attack" {
 		t.Errorf("feature properties = %v", f.Properties)
 	}
+	// The tile carries every scalar property of the feature as the API
+	// has it, and none of its lists or objects.
+	item := do(t, h, http.MethodGet, "/api/collections/incidents/items/termez", nil)
+	var whole struct{ Properties map[string]any }
+	if err := json.Unmarshal(item.Body.Bytes(), &whole); err != nil || len(whole.Properties) == 0 {
+		t.Fatalf("GET termez: %v %s", err, item.Body)
+	}
+	for k, v := range whole.Properties {
+		switch v.(type) {
+		case []any, map[string]any:
+			if _, ok := f.Properties[k]; ok {
+				t.Errorf("tile property %s = %v; lists and objects stay out of tiles", k, f.Properties[k])
+			}
+		case nil:
+		default:
+			if got := f.Properties[k]; got != v {
+				t.Errorf("tile property %s = %v (%T), the feature has %v (%T)", k, got, got, v, v)
+			}
+		}
+	}
 	layers.ProjectToWGS84(mt)
 	if p, ok := layers[0].Features[0].Geometry.(orb.Point); !ok || absf(p[0]-67.28) > 0.05 || absf(p[1]-37.22) > 0.05 {
 		t.Errorf("Termez drawn at %v", layers[0].Features[0].Geometry)
