@@ -8,8 +8,9 @@ import (
 
 // MapOrdered streams fn of each item of seq and its position (from 1),
 // working on up to workers items at once (all cores when workers < 1) and
-// yielding the results in seq's order, so a stream that decodes, checks or encodes features one by
-// one uses every core and still reports the first error in file order.
+// yielding the results in seq's order, so a stream that decodes, checks or
+// encodes features one by one uses every core and still reports the first
+// error in file order.
 // seq is read on a goroutine of its own, at most a few items per worker
 // ahead of what was yielded, so memory stays a few features deep. An error
 // from seq or fn is yielded in its place and ends the stream; a stop by the
