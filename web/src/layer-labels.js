@@ -35,10 +35,8 @@ export const LabelLayer = L.Layer.extend({
     this._atZoom = atZoom;
     this._maxAtZoom = maxAtZoom;
     this._byZoom.clear();
-    if (this._map) {
-      this._clear();
-      this._update();
-    }
+    // The names that stay keep their elements (and the keyboard's focus).
+    if (this._map) this._update();
   },
 
   onAdd(map) {
@@ -84,21 +82,27 @@ export const LabelLayer = L.Layer.extend({
   _update() {
     const z = this._map.getZoom();
     const near = this._map.getBounds().pad(0.25);
-    const want = new Set();
+    const want = new Map();
     for (const list of [this._labels, this._placedAt(z)]) {
       for (const label of list) {
-        if (z >= (label.minZoom ?? 0) && z < (label.maxZoom ?? 99) && near.contains(label.latlng)) want.add(label);
+        if (z >= (label.minZoom ?? 0) && z < (label.maxZoom ?? 99) && near.contains(label.latlng)) want.set(labelKey(label), label);
       }
     }
-    for (const [label, m] of this._markers) {
-      if (want.has(label)) continue;
+    for (const [key, m] of this._markers) {
+      // A name that has the keyboard's focus stays until it loses it:
+      // removing it would drop the focus to the page.
+      if (want.has(key) || m.getElement()?.contains(document.activeElement)) continue;
       this._group.removeLayer(m);
-      this._markers.delete(label);
+      this._markers.delete(key);
     }
-    for (const label of want) {
-      if (this._markers.has(label)) continue;
+    for (const [key, label] of want) {
+      const kept = this._markers.get(key);
+      if (kept) {
+        kept.label = label;
+        continue;
+      }
       const m = this._marker(label);
-      this._markers.set(label, m);
+      this._markers.set(key, m);
       this._group.addLayer(m);
     }
   },
@@ -115,12 +119,19 @@ export const LabelLayer = L.Layer.extend({
     const m = L.marker(label.latlng, {
       icon, pane: this.options.pane, interactive: Boolean(label.onClick), keyboard: false, title: '',
     });
+    m.label = label;
     if (label.onClick) {
       m.on('click', (e) => {
         L.DomEvent.stop(e);
-        label.onClick();
+        m.label.onClick();
       });
     }
     return m;
   },
 });
+
+// labelKey is what makes two labels the same mark on the map.
+function labelKey(l) {
+  const { lat, lng } = L.latLng(l.latlng);
+  return [l.text, lat, lng, l.className || '', l.angle || 0, l.title || '', Boolean(l.onClick), l.minZoom ?? 0, l.maxZoom ?? 99].join('|');
+}
