@@ -118,6 +118,9 @@ func renderTile(ctx context.Context, store Store, layer geodata.Layer, q geodata
 		z := t.Z
 		q.Zoom = &z
 	}
+	// The tile takes scalars alone: from the stored text, when the store
+	// hands it, they are picked without decoding the lists around them.
+	q.RawProperties = true
 	var features []geodata.Feature
 	_, err := store.Features(ctx, q, func(f geodata.Feature) error {
 		if q.Zoom != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
+	"github.com/tidwall/gjson"
 )
 
 // Limits of one tile.
@@ -125,8 +126,14 @@ func encode(t Tile, layer string, fc *geojson.FeatureCollection) ([]byte, error)
 }
 
 // scalarProperties are a feature's id and its properties that MVT can
-// hold: strings, numbers and booleans.
+// hold: strings, numbers and booleans. A feature read with
+// geodata.Query.RawProperties has them picked from its JSON text in one
+// pass, lists and objects skipped unread: decoding the whole object
+// first costs most of a dense tile.
 func scalarProperties(f geodata.Feature) geojson.Properties {
+	if f.Properties == nil && f.RawProperties != nil {
+		return rawScalars(f.ID, f.RawProperties)
+	}
 	out := geojson.Properties{"id": f.ID}
 	for k, v := range f.Properties {
 		switch v.(type) {
@@ -134,5 +141,26 @@ func scalarProperties(f geodata.Feature) geojson.Properties {
 			out[k] = v
 		}
 	}
+	return out
+}
+
+// rawScalars reads the scalar members of a JSON object's text, as
+// encoding/json would decode them (numbers as float64).
+func rawScalars(id string, raw []byte) geojson.Properties {
+	out := make(geojson.Properties, 16)
+	out["id"] = id
+	gjson.ParseBytes(raw).ForEach(func(k, v gjson.Result) bool {
+		switch v.Type {
+		case gjson.String:
+			out[k.Str] = v.Str
+		case gjson.Number:
+			out[k.Str] = v.Num
+		case gjson.True:
+			out[k.Str] = true
+		case gjson.False:
+			out[k.Str] = false
+		}
+		return true
+	})
 	return out
 }
