@@ -92,7 +92,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	// Every read connection stays open: database/sql keeps two idle by
+	// default and closes the rest as they come back, and a new one parses
+	// the schema and starts with an empty page cache and no prepared
+	// statements, a few milliseconds that land on some request.
+	reads := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(reads)
+	r.SetMaxIdleConns(reads)
 	if err := r.PingContext(ctx); err != nil {
 		w.Close()
 		r.Close()
