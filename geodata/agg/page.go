@@ -1,7 +1,6 @@
 package agg
 
 import (
-	"container/heap"
 	"slices"
 )
 
@@ -14,16 +13,21 @@ func Smallest(rids []int64, after int64, k int) ([]int64, bool) {
 	if k <= 0 {
 		return nil, slices.ContainsFunc(rids, func(r int64) bool { return r > after })
 	}
-	h := make(maxHeap, 0, min(k, len(rids)))
+	// The first k candidates, then a max-heap of the k smallest so far:
+	// most of a large set is passed over by one comparison with its top.
+	h := make([]int64, 0, min(k, len(rids)))
 	more := false
 	for _, r := range rids {
 		switch {
 		case r <= after:
 		case len(h) < k:
-			heap.Push(&h, r)
+			h = append(h, r)
+			if len(h) == k {
+				heapify(h)
+			}
 		case r < h[0]:
 			h[0] = r
-			heap.Fix(&h, 0)
+			siftDown(h, 0)
 			more = true
 		default:
 			more = true
@@ -33,16 +37,27 @@ func Smallest(rids []int64, after int64, k int) ([]int64, bool) {
 	return h, more
 }
 
-// maxHeap keeps the largest rid at the top.
-type maxHeap []int64
+// heapify orders h as a max-heap.
+func heapify(h []int64) {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		siftDown(h, i)
+	}
+}
 
-func (h maxHeap) Len() int           { return len(h) }
-func (h maxHeap) Less(i, j int) bool { return h[i] > h[j] }
-func (h maxHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *maxHeap) Push(x any)        { *h = append(*h, x.(int64)) }
-func (h *maxHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// siftDown moves h[i] down a max-heap to where it belongs.
+func siftDown(h []int64, i int) {
+	for {
+		big := i
+		if l := 2*i + 1; l < len(h) && h[l] > h[big] {
+			big = l
+		}
+		if r := 2*i + 2; r < len(h) && h[r] > h[big] {
+			big = r
+		}
+		if big == i {
+			return
+		}
+		h[i], h[big] = h[big], h[i]
+		i = big
+	}
 }

@@ -10,14 +10,14 @@ import (
 func TestSmallestIsTheStartOfTheSortedMatches(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for trial := range 400 {
-		n := r.IntN(300)
+		n := r.IntN(3000)
 		rids := make([]int64, n)
 		for i := range rids {
-			rids[i] = int64(r.IntN(1000)) + 1 // rids are unique in use; repeats must not matter
+			rids[i] = int64(r.IntN(10000)) + 1 // rids are unique in use; repeats must not matter
 		}
 		rids = slices.Compact(slices.Sorted(slices.Values(rids)))
 		r.Shuffle(len(rids), func(i, j int) { rids[i], rids[j] = rids[j], rids[i] })
-		after, k := int64(r.IntN(1100))-50, r.IntN(120)
+		after, k := int64(r.IntN(11000))-50, r.IntN(600)
 		sorted := slices.Sorted(slices.Values(rids))
 		i, _ := slices.BinarySearch(sorted, after+1)
 		want := sorted[i:min(i+k, len(sorted))]

@@ -118,6 +118,11 @@ func (r *pageRun) run(ctx context.Context, drv driver, after int64, limit, offse
 		}
 		want := limit - info.Returned + offset
 		n := min(max(chunkPerPage*want, minChunk), maxChunk)
+		if r.met && r.near == nil {
+			// Every candidate matches: one past the page says whether
+			// another follows.
+			n = min(want+1, maxChunk)
+		}
 		cands, last, err := drv.next(ctx, r.tx, pos, n)
 		if err != nil {
 			return geodata.PageInfo{}, fmt.Errorf("sqlite: query %s: %w", r.layer, err)
