@@ -110,13 +110,20 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &DB{w: w, r: r, fetch: fetch, version: newVersionWatch(abs),
+	generation, err := r.PrepareContext(ctx, selectGeneration)
+	if err != nil {
+		fetch.Close()
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &DB{w: w, r: r, fetch: fetch, layers: layerMemo{generation: generation}, version: newVersionWatch(abs),
 		bounds: bounds{sortCap: defaultSortCap, scanBudget: defaultScanBudget, aggScan: defaultAggScan}}, nil
 }
 
-// Close closes both connection pools and the statement prepared on them.
+// Close closes both connection pools and the statements prepared on them.
 func (db *DB) Close() error {
-	return errors.Join(db.fetch.Close(), db.r.Close(), db.w.Close())
+	return errors.Join(db.fetch.Close(), db.layers.generation.Close(), db.r.Close(), db.w.Close())
 }
 
 const integrityCheck = `PRAGMA integrity_check`

@@ -20,6 +20,10 @@ type layerMemo struct {
 	gen    int64
 	valid  bool
 	layers []layerRow
+	// generation is selectGeneration prepared on the read pool, so the
+	// two looks of every request (its layer, then its page) parse none;
+	// nil, it is prepared for each look.
+	generation *sql.Stmt
 }
 
 const selectGeneration = `SELECT generation FROM meta WHERE id = 1`
@@ -67,7 +71,13 @@ func (m *layerMemo) at(ctx context.Context, tx *sql.Tx, id string) (layerRow, in
 // refresh brings the memo to the generation tx sees. The caller holds mu.
 func (m *layerMemo) refresh(ctx context.Context, tx *sql.Tx) error {
 	var gen int64
-	if err := tx.QueryRowContext(ctx, selectGeneration).Scan(&gen); err != nil {
+	var row *sql.Row
+	if m.generation != nil {
+		row = tx.StmtContext(ctx, m.generation).QueryRowContext(ctx)
+	} else {
+		row = tx.QueryRowContext(ctx, selectGeneration)
+	}
+	if err := row.Scan(&gen); err != nil {
 		return err
 	}
 	if m.valid && m.gen == gen {
