@@ -17,15 +17,17 @@ type gzipPool struct {
 	writers sync.Pool
 }
 
-// writer returns a writer compressing into w at the default level: on
-// the borders layer the best level saves 0.4% of the bytes for 2.3 times
-// the time, and every miss (a new bbox, say) pays that time.
+// writer returns a writer compressing into w at the fastest level. Every
+// miss (a new bbox, say) pays the compression: for a page of 100
+// incidents (67 KB) the default level took 20% of the request's CPU at a
+// million incidents, and the fastest takes about half that for 5.4 KB
+// instead of 4.5 KB (a 520 KB page of borders: 187 KB instead of 173).
 func (p *gzipPool) writer(w io.Writer) *gzip.Writer {
 	if zw, ok := p.writers.Get().(*gzip.Writer); ok {
 		zw.Reset(w)
 		return zw
 	}
-	zw, _ := gzip.NewWriterLevel(w, gzip.DefaultCompression) // a valid level
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // a valid level
 	return zw
 }
 
