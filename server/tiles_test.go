@@ -2,11 +2,13 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/casmap/casmap/geodata"
 	"github.com/casmap/casmap/geodata/tiles"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -89,25 +91,67 @@ func TestTiles(t *testing.T) {
 	}
 }
 
-// TestTileOfManyPointsHoldsClusters: past tiles.MaxPoints a tile holds
-// clusters whose counts add up to every point in it.
+// TestTileOfManyPointsHoldsClusters: a tile holds up to tiles.MaxPoints
+// features one by one; past that it holds clusters, at most 34 by 34
+// (cells of 8 px, and the buffer), whose counts add up to every point in
+// it. Either way no tile grows with the data.
 func TestTileOfManyPointsHoldsClusters(t *testing.T) {
-	h, _ := newCacheServer(t, testConfig(), manyIncidents(2500))
-	rec := do(t, h, http.MethodGet, "/api/collections/incidents/tiles/WebMercatorQuad/0/0/0", nil)
-	if rec.Code != http.StatusOK {
-		t.Fatalf("tile: %d %s", rec.Code, rec.Body)
+	world := worldOfIncidents(4)
+	for _, tc := range []struct {
+		name     string
+		data     []geodata.LayerData
+		points   int
+		clusters bool
+	}{
+		{"at the limit", manyIncidents(tiles.MaxPoints), tiles.MaxPoints, false},
+		{"one past it", manyIncidents(tiles.MaxPoints + 1), tiles.MaxPoints + 1, true},
+		{"a dense region", manyIncidents(2500), 2500, true},
+		{"the whole world", world, len(world[0].Features), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := newCacheServer(t, testConfig(), tc.data)
+			rec := do(t, h, http.MethodGet, "/api/collections/incidents/tiles/WebMercatorQuad/0/0/0", nil)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("tile: %d %s", rec.Code, rec.Body)
+			}
+			features := decodeTile(t, rec.Body.Bytes())[0].Features
+			total, ids := 0, map[any]bool{}
+			for _, f := range features {
+				if (f.Properties["cluster"] == true) != tc.clusters {
+					t.Fatalf("%d points: feature %v; want clusters: %v", tc.points, f.Properties, tc.clusters)
+				}
+				if tc.clusters {
+					total += int(f.Properties["count"].(float64))
+				} else {
+					total++
+					ids[f.Properties["id"]] = true
+				}
+			}
+			if total != tc.points || len(features) > 34*34 {
+				t.Errorf("the tile holds %d points in %d features, want %d in at most %d", total, len(features), tc.points, 34*34)
+			}
+			if !tc.clusters && len(ids) != tc.points {
+				t.Errorf("the tile holds %d distinct ids, want %d", len(ids), tc.points)
+			}
+		})
 	}
-	layers := decodeTile(t, rec.Body.Bytes())
-	total := 0
-	for _, f := range layers[0].Features {
-		if f.Properties["cluster"] != true {
-			t.Fatalf("feature %v is not a cluster", f.Properties)
+}
+
+// worldOfIncidents places an incident every step degrees from 180W to
+// 180E and 80S to 80N, the latitudes tile 0/0/0 shows.
+func worldOfIncidents(step float64) []geodata.LayerData {
+	data := manyIncidents(1)
+	proto := data[0].Features[0]
+	data[0].Features = nil
+	for lat := -80.0; lat <= 80; lat += step {
+		for lon := -178.0; lon < 180; lon += step {
+			f := proto
+			f.ID = fmt.Sprintf("w%d", len(data[0].Features))
+			f.Geometry = orb.Point{lon, lat}
+			data[0].Features = append(data[0].Features, f)
 		}
-		total += int(f.Properties["count"].(float64))
 	}
-	if total != 2500 || len(layers[0].Features) > 64*64 {
-		t.Errorf("clusters hold %d points in %d clusters, want 2500 in at most 4096", total, len(layers[0].Features))
-	}
+	return data
 }
 
 func TestTileSetsDescribeTheTemplate(t *testing.T) {

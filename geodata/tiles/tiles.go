@@ -22,14 +22,18 @@ const (
 	// MaxZoom is the deepest tile matrix served.
 	MaxZoom = 18
 	// MaxPoints is the most features a tile holds one by one; a tile of
-	// a point layer that would hold more holds clusters instead.
-	MaxPoints = 2000
+	// a point layer that would hold more holds clusters instead. It is
+	// about the most clusters a tile holds, so whichever it holds, a tile
+	// costs about as much (a tile's features are its cost: reading,
+	// picking their properties and encoding them).
+	MaxPoints = 1000
 	// MaxFeatures bounds the lines and polygons of one tile.
 	MaxFeatures = 5000
 	// ClusterZoomStep is how much finer than the tile's zoom its clusters
-	// are counted: 4 more zoom levels make cells of 64 px at z+4, that is
-	// 4 px of the tile, so a tile holds at most 64 by 64 clusters.
-	ClusterZoomStep = 4
+	// are counted: 3 more zoom levels make cells of 64 px at z+3, that is
+	// 8 px of the tile, so a tile holds at most 32 by 32 clusters (34 by
+	// 34 with its buffer).
+	ClusterZoomStep = 3
 	// bufferPx is how far beyond its edges a tile reaches, in pixels of
 	// 256, so symbols at an edge are drawn whole on both tiles.
 	bufferPx = 8
