@@ -9,18 +9,7 @@ import assert from 'node:assert/strict';
 import {
   VIEWPORTS, api, eventually, gotoMap, openPage, showHash, useCasmap,
 } from './harness.mjs';
-
-// namesInView lists the names of a kind drawn inside the map: [{text, angle, x, y}].
-function namesInView(page, kind) {
-  return page.evaluate((k) => {
-    const map = document.querySelector('#map').getBoundingClientRect();
-    return [...document.querySelectorAll(`.casmap-name-${k} .casmap-name-text`)].map((el) => {
-      const r = el.getBoundingClientRect();
-      const m = /rotate\((-?\d+(?:\.\d+)?)deg\)/.exec(el.style.transform || '');
-      return { text: el.textContent, angle: m ? Number(m[1]) : 0, x: r.left + r.width / 2, y: r.top + r.height / 2 };
-    }).filter((n) => n.x > map.left && n.x < map.right && n.y > map.top && n.y < map.bottom);
-  }, kind);
-}
+import { namesInView, screenColours } from './map-view.mjs';
 
 const detailsTitle = (page) => page.locator('#details-title').textContent();
 
@@ -40,6 +29,34 @@ describe('geography and clicks', () => {
     const provinces = (await namesInView(page, 'provinces')).map((n) => n.text);
     for (const name of ['Balkh', 'Surxondaryo']) assert.ok(provinces.includes(name), `${name} named at zoom 8 (${provinces})`);
     assert.deepEqual((await namesInView(page, 'borders')).map((n) => n.text), [], 'country names give way to provinces at zoom 8');
+    // The provinces are drawn as a person sees them: their dashed outlines
+    // show in a screenshot where the page without them shows the land.
+    const outline = await page.evaluate(() => {
+      const c = document.querySelector('.leaflet-provinces-pane canvas');
+      const map = document.querySelector('#map').getBoundingClientRect();
+      const panel = document.querySelector('.casmap-panel').getBoundingClientRect();
+      const r = c.getBoundingClientRect();
+      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const out = [];
+      for (let y = 0; y < c.height && out.length < 40; y += 7) {
+        for (let x = 0; x < c.width && out.length < 40; x += 3) {
+          const p = { x: r.left + (x + 0.5) * (r.width / c.width), y: r.top + (y + 0.5) * (r.height / c.height) };
+          if (px[(y * c.width + x) * 4 + 3] < 120 || p.x < map.left || p.x >= map.right || p.y < map.top || p.y >= map.bottom) continue;
+          if (p.x >= panel.left - 2 && p.y <= panel.bottom + 2) continue;
+          const hit = document.elementFromPoint(p.x, p.y);
+          if (hit && !hit.closest('.leaflet-interactive, .leaflet-control, .casmap-name, .leaflet-marker-icon')) out.push(p);
+        }
+      }
+      return out;
+    });
+    assert.ok(outline.length >= 20, `province outlines in view (${outline.length} points)`);
+    const withProvinces = await screenColours(page, outline);
+    await page.locator('#layer-toggle-provinces').uncheck();
+    await page.waitForTimeout(300);
+    const without = await screenColours(page, outline);
+    const differ = outline.filter((p, i) => withProvinces[i].some((v, k) => Math.abs(v - without[i][k]) > 12)).length;
+    assert.ok(differ >= 0.9 * outline.length, `the outlines show in the screenshot: ${differ} of ${outline.length} points differ without the provinces`);
+    await page.locator('#layer-toggle-provinces').check();
 
     // Zoomed in, the river is named again within the view: names follow the zoom.
     await showHash(page, '#map=10/37.22/67.5');

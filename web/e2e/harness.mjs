@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { paintedPixels } from './map-view.mjs';
 
 /** REPO is the repository root. */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -176,9 +177,14 @@ export async function collections(url) {
   return new Map(body.collections.map((c) => [c.id, c]));
 }
 
-/** drawnCount counts what a layer draws in its pane: SVG paths and marker icons (clusters). */
-export function drawnCount(page, id) {
-  return page.locator(`.leaflet-${id}-pane path, .leaflet-${id}-pane .leaflet-marker-icon`).count();
+/**
+ * drawnCount counts what a layer draws in its pane: SVG paths and marker
+ * icons (clusters), and for a layer painted on a canvas (the area fills)
+ * its painted pixels inside the map (see paintedPixels).
+ */
+export async function drawnCount(page, id) {
+  const marks = await page.locator(`.leaflet-${id}-pane path, .leaflet-${id}-pane .leaflet-marker-icon`).count();
+  return marks + await paintedPixels(page, id);
 }
 
 /**

@@ -1,7 +1,8 @@
 // map-view.mjs: where things are on a page's map, for the browser tests
 // that draw on it and look at what it draws: positions on the page to
 // [lng, lat] and back (from the map's hash and box), open spots to click,
-// and what is drawn under a point.
+// and what is drawn under a point: the elements there, the colour a
+// layer's canvas paints there, the colour a screenshot shows there.
 
 // The map is Web Mercator (Leaflet's EPSG:3857): at zoom z the world is
 // 256 * 2^z pixels wide. mercator and inverse convert [lng, lat] to world
@@ -66,4 +67,76 @@ export async function plainNear(page, { x, y }) {
 export function drawnAt(page, { x, y }, selector) {
   return page.evaluate(([px, py, sel]) => document.elementsFromPoint(px, py)
     .filter((e) => e.matches(sel)).map((e) => e.getAttribute('aria-label') || e.getAttribute('class')), [x, y, selector]);
+}
+
+/**
+ * paintedPixels counts the pixels a layer's canvas has painted (alpha
+ * above 0) inside the map's box: what of the layer the map shows.
+ */
+export function paintedPixels(page, id) {
+  return page.evaluate((pane) => {
+    const map = document.querySelector('#map').getBoundingClientRect();
+    let n = 0;
+    for (const c of document.querySelectorAll(`.leaflet-${pane}-pane canvas`)) {
+      const r = c.getBoundingClientRect();
+      const sx = c.width / r.width;
+      const sy = c.height / r.height;
+      const x0 = Math.round((Math.max(r.left, map.left) - r.left) * sx);
+      const y0 = Math.round((Math.max(r.top, map.top) - r.top) * sy);
+      const x1 = Math.round((Math.min(r.right, map.right) - r.left) * sx);
+      const y1 = Math.round((Math.min(r.bottom, map.bottom) - r.top) * sy);
+      if (x1 <= x0 || y1 <= y0) continue;
+      const px = c.getContext('2d').getImageData(x0, y0, x1 - x0, y1 - y0).data;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+    }
+    return n;
+  }, id);
+}
+
+/**
+ * paintAt is, for each page point {x, y}, the colour [r, g, b, a] a
+ * layer's canvas has painted there (a 0 where it painted nothing), or null
+ * where its canvas does not reach.
+ */
+export function paintAt(page, id, points) {
+  return page.evaluate(([pane, pts]) => pts.map(({ x, y }) => {
+    for (const c of document.querySelectorAll(`.leaflet-${pane}-pane canvas`)) {
+      const r = c.getBoundingClientRect();
+      if (x < r.left || x >= r.right || y < r.top || y >= r.bottom) continue;
+      const px = c.getContext('2d').getImageData(Math.floor((x - r.left) * (c.width / r.width)), Math.floor((y - r.top) * (c.height / r.height)), 1, 1).data;
+      return [...px];
+    }
+    return null;
+  }), [id, points]);
+}
+
+/**
+ * screenColours is, for each page point {x, y}, the colour [r, g, b] a
+ * screenshot of the page shows there: what a person sees.
+ */
+export async function screenColours(page, points) {
+  const png = await page.screenshot();
+  return page.evaluate(async ([data, pts]) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${data}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    return pts.map(({ x, y }) => [...g.getImageData(Math.floor(x), Math.floor(y), 1, 1).data.slice(0, 3)]);
+  }, [png.toString('base64'), points]);
+}
+
+/** namesInView lists the names of a kind drawn inside the map: [{text, angle, x, y}]. */
+export function namesInView(page, kind) {
+  return page.evaluate((k) => {
+    const map = document.querySelector('#map').getBoundingClientRect();
+    return [...document.querySelectorAll(`.casmap-name-${k} .casmap-name-text`)].map((el) => {
+      const r = el.getBoundingClientRect();
+      const m = /rotate\((-?\d+(?:\.\d+)?)deg\)/.exec(el.style.transform || '');
+      return { text: el.textContent, angle: m ? Number(m[1]) : 0, x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }).filter((n) => n.x > map.left && n.x < map.right && n.y > map.top && n.y < map.bottom);
+  }, kind);
 }

@@ -1,10 +1,15 @@
 // layer-area.js draws an area layer (countries, provinces, GBAO): fills
 // that never take a click, so a click on land is a click on the map (it
 // closes the details), and names that do: a name opens its area. The
-// geometry is fetched simplified for the zoom and finer on zooming in
-// (layer-detail.js).
+// fills are painted on a canvas of the layer's own (Leaflet's L.Canvas in
+// its pane): tens of thousands of vertices as SVG paths cost the browser
+// far more to style, paint and reproject on every zoom than one bitmap,
+// and nothing in them needs an element of its own. The geometry is
+// fetched simplified for the zoom and finer on zooming in (layer-detail.js).
 import L from 'leaflet';
-import { attributionOf, ensurePane, isSelected, titleOf } from './layer-common.js';
+import {
+  FillCanvas, attributionOf, ensurePane, isSelected, titleOf,
+} from './layer-common.js';
 import { LabelLayer } from './layer-labels.js';
 import { areaLabel, minZoomFor } from './label-place.js';
 import { baseStyle, HIGHLIGHT, paneOf } from './style.js';
@@ -34,8 +39,9 @@ export const AreaLayer = L.Layer.extend({
     this._byId = new Map();
     this._opaque = c.id === 'borders';
     this._detail = new Detail({ collection: c, api: this.options.api, onRefine: (features) => this._refined(features) });
+    this._renderer = new FillCanvas({ pane: paneOf(c.id) });
     this._geojson = L.geoJSON(null, {
-      pane: paneOf(c.id), interactive: false, attribution: attributionOf(c), style: (f) => this._style(f),
+      pane: paneOf(c.id), renderer: this._renderer, interactive: false, attribution: attributionOf(c), style: (f) => this._style(f),
       onEachFeature: (f, layer) => this._byId.set(String(f.id ?? ''), layer),
     });
     this._names = new LabelLayer({ pane: 'names' });
@@ -62,6 +68,7 @@ export const AreaLayer = L.Layer.extend({
 
   onAdd(map) {
     ensurePane(map, paneOf(this.id), { interactive: false });
+    this._renderer.addTo(map);
     this._geojson.addTo(map);
     this._names.addTo(map);
     this.options.state.on('select', this._highlight, this);
@@ -75,6 +82,7 @@ export const AreaLayer = L.Layer.extend({
     this._detail.stop();
     map.removeLayer(this._names);
     map.removeLayer(this._geojson);
+    map.removeLayer(this._renderer);
   },
 
   getEvents() {
@@ -106,8 +114,12 @@ export const AreaLayer = L.Layer.extend({
     return s;
   },
 
+  // The selected area is painted last, so its outline is not under a neighbour's.
   _highlight() {
     this._geojson.setStyle((f) => this._style(f));
+    const sel = this.options.state.sel;
+    const layer = sel && sel.layer === this.id && this._byId.get(sel.id);
+    if (layer && this._map && this._geojson.hasLayer(layer)) layer.bringToFront();
   },
 
   _setData(features) {

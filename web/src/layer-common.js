@@ -1,5 +1,6 @@
 // layer-common.js holds what every map layer kind shares: a feature's
-// title, panes, keyboard access to features, and safe attribution text.
+// title, panes, keyboard access to features, safe attribution text, and
+// the canvas area fills are painted on.
 import L from 'leaflet';
 import { paneZ } from './style.js';
 
@@ -59,3 +60,21 @@ export function makeFocusable(layer, label, open) {
 export function isSelected(state, id, fid) {
   return Boolean(state.sel && state.sel.layer === id && state.sel.id === String(fid));
 }
+
+/**
+ * FillCanvas is Leaflet's canvas renderer, made safe to take off the map
+ * and put back. L.Canvas redraws at once after a zoom, forgetting (not
+ * cancelling) the frame it had asked to redraw in; that frame could run
+ * after removal, on a canvas gone. And the frame it cancels on removal
+ * stayed noted as pending, so once back it never painted again.
+ */
+export const FillCanvas = L.Canvas.extend({
+  onRemove() {
+    L.Canvas.prototype.onRemove.call(this);
+    this._redrawRequest = null;
+  },
+
+  _redraw() {
+    if (this._ctx) L.Canvas.prototype._redraw.call(this);
+  },
+});
