@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import {
   LAYERS, clickableIncident, drawnCount, eventually, gotoMap, openPage, screenshotPath, settledCount, useCasmap,
 } from './harness.mjs';
-import { namesInView, paintAt } from './map-view.mjs';
+import { namesInView, paintAt, paintedPixels } from './map-view.mjs';
 import { detailFor, zoomParam } from '../src/detail-zoom.js';
 
 describe('map page', () => {
@@ -158,9 +158,11 @@ describe('map page', () => {
       if (cols.get(id).itemCount > 0) assert.ok(before > 0, `${id}: drawn at start (${before})`);
       await box.uncheck();
       assert.equal(await settledCount(page, id, (n) => n === 0), 0, `${id}: nothing drawn when unchecked`);
+      if (id === 'rivers') assert.equal(await paintedPixels(page, 'lakes'), 0, 'no lake painted without the rivers and lakes');
       assert.match(page.url(), new RegExp(`layers=(?![^&]*\\b${id}\\b)`), `${id}: left out of the URL`);
       await box.check();
       assert.equal(await settledCount(page, id, (n) => n === before), before, `${id}: drawn again when checked`);
+      if (id === 'rivers') assert.ok(await paintedPixels(page, 'lakes') > 0, 'the lakes painted again');
     }
     check();
     await context.close();

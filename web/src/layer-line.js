@@ -2,10 +2,12 @@
 // and lakes): each line takes clicks and Tab; infrastructure is drawn as it
 // stood on the state's as-of day (sections not yet agreed are left out);
 // rivers and lakes carry their names, turned along the river. Polygons in
-// a line layer (lakes) take no click; their names do.
+// a line layer (lakes) take no click, their names do; they are painted on
+// a canvas in a pane of their own under the lines (as area fills are, see
+// layer-area.js).
 import L from 'leaflet';
 import {
-  attributionOf, ensurePane, isSelected, makeFocusable, textSpan, titleOf,
+  FillCanvas, attributionOf, ensurePane, isSelected, makeFocusable, textSpan, titleOf,
 } from './layer-common.js';
 import { LabelLayer } from './layer-labels.js';
 import { areaLabel, lineLabels, minZoomFor } from './label-place.js';
@@ -21,6 +23,9 @@ const RIVER_NAMES_PLACED_TO = 12;
 
 const isArea = (f) => /Polygon/.test((f.geometry && f.geometry.type) || '');
 
+/** FILL_PANE is the pane a line layer's polygons (lakes) are painted in. */
+const FILL_PANE = 'lakes';
+
 /** LineLayer is one line collection. Options: collection, state, api. */
 export const LineLayer = L.Layer.extend({
   options: { collection: null, state: null, api: null },
@@ -33,6 +38,8 @@ export const LineLayer = L.Layer.extend({
     this._features = [];
     this._byId = new Map();
     this._asOf = this.options.state.asOf();
+    const kinds = String(c.geometryKind || c.geometry || '');
+    this._fills = /Polygon/.test(kinds) ? new FillCanvas({ pane: FILL_PANE }) : null;
     this._geojson = L.geoJSON(null, {
       pane: paneOf(c.id),
       attribution: attributionOf(c),
@@ -68,6 +75,10 @@ export const LineLayer = L.Layer.extend({
 
   onAdd(map) {
     ensurePane(map, paneOf(this.id));
+    if (this._fills) {
+      ensurePane(map, FILL_PANE, { interactive: false });
+      this._fills.addTo(map);
+    }
     this._geojson.addTo(map);
     this._names.addTo(map);
     this.options.state.on('filter', this._onFilter, this);
@@ -83,6 +94,7 @@ export const LineLayer = L.Layer.extend({
     this._detail.stop();
     map.removeLayer(this._names);
     map.removeLayer(this._geojson);
+    if (this._fills) map.removeLayer(this._fills);
   },
 
   getEvents() {
@@ -159,6 +171,7 @@ export const LineLayer = L.Layer.extend({
     this._byId.set(fid, layer);
     if (isArea(f)) {
       layer.options.interactive = false;
+      if (this._fills) Object.assign(layer.options, { pane: FILL_PANE, renderer: this._fills });
       return;
     }
     const open = () => this.options.state.select({ layer: this.id, id: fid });

@@ -11,7 +11,7 @@
  * never covered by a place and a cluster never by a marker.
  */
 export const PANES = {
-  borders: 402, provinces: 404, gbao: 406, rivers: 410, power: 414, railways: 418, tapi: 422,
+  borders: 402, provinces: 404, gbao: 406, lakes: 408, rivers: 410, power: 414, railways: 418, tapi: 422,
   places: 430, names: 440, precision: 450, incidents: 460,
 };
 
