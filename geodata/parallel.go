@@ -90,3 +90,38 @@ func feed[T, U any](seq iter.Seq2[T, error], workers int, fn func(int, T) (U, er
 		}
 	}
 }
+
+// Buffered streams seq as it is, read on a goroutine of its own up to n
+// items ahead of the consumer, so the work that makes the items goes on
+// while the consumer is busy with a slow step. A stop by the consumer
+// stops reading seq; it returns only once seq is no longer read. An error
+// from seq is yielded in its place and ends the stream.
+func Buffered[T any](seq iter.Seq2[T, error], n int) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		items := make(chan mapped[T], max(n, 1))
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(items)
+			for v, err := range seq {
+				select {
+				case items <- mapped[T]{v, err}:
+				case <-done:
+					return
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		defer wg.Wait()
+		defer close(done)
+		for r := range items {
+			if !yield(r.v, r.err) || r.err != nil {
+				return
+			}
+		}
+	}
+}

@@ -103,3 +103,79 @@ func TestMapOrderedLeavesNoGoroutines(t *testing.T) {
 		t.Errorf("%d goroutines after 20 streams stopped early, %d before", n, before)
 	}
 }
+
+func TestBuffered(t *testing.T) {
+	errSource := errors.New("source broke")
+	tests := []struct {
+		name    string
+		n       int
+		failAt  int
+		stopAt  int
+		want    int
+		wantErr error
+	}{
+		{"every item, in order", 300, 0, 0, 300, nil},
+		{"no items", 0, 0, 0, 0, nil},
+		{"an error of the source ends it where it came", 100, 20, 0, 19, errSource},
+		{"a consumer that stops stops the reading", 100000, 0, 5, 5, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var read atomic.Int64
+			got := 0
+			var gotErr error
+			for i, err := range geodata.Buffered(counting(tc.n, tc.failAt, errSource, &read), 16) {
+				if err != nil {
+					gotErr = err
+					break
+				}
+				if got++; i != got {
+					t.Fatalf("item %d is %d", got, i)
+				}
+				if got == tc.stopAt {
+					break
+				}
+			}
+			if got != tc.want || !errors.Is(gotErr, tc.wantErr) {
+				t.Errorf("got %d items then %v, want %d then %v", got, gotErr, tc.want, tc.wantErr)
+			}
+			// The source is read at most the buffer (and the item in hand) ahead.
+			if tc.stopAt > 0 && read.Load() > int64(tc.stopAt+16+2) {
+				t.Errorf("the source was read %d items deep for %d", read.Load(), tc.stopAt)
+			}
+		})
+	}
+}
+
+// TestBufferedReadsAheadOfASlowConsumer: while the consumer is busy with
+// the first item, the source goes on up to the buffer's size.
+func TestBufferedReadsAheadOfASlowConsumer(t *testing.T) {
+	var read atomic.Int64
+	for range geodata.Buffered(counting(1000, 0, nil, &read), 50) {
+		deadline := time.Now().Add(2 * time.Second)
+		for read.Load() < 50 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if n := read.Load(); n < 50 {
+			t.Errorf("the source was read %d items ahead of a consumer busy with the first, want 50", n)
+		}
+		break
+	}
+}
+
+func TestBufferedLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var read atomic.Int64
+	for range 20 {
+		for range geodata.Buffered(counting(1000, 0, nil, &read), 8) {
+			break
+		}
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after 20 streams stopped early, %d before", n, before)
+	}
+}
