@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/casmap/casmap/geodata"
@@ -68,30 +70,56 @@ func TestHilbertKey(t *testing.T) {
 }
 
 // TestImportStoresInSpatialOrder checks that rows come back, in
-// storage order, sorted by their Hilbert key, whatever order they came in.
+// storage order, sorted by their Hilbert key, whatever order they came in:
+// a file out of order is sorted whole, and one that goes out of order
+// after a chunk or more in it keeps the chunks written before and sorts
+// the rest.
 func TestImportStoresInSpatialOrder(t *testing.T) {
-	db := seeded(t)
-	var fs []geodata.Feature
-	for i := range spatialImportMin {
-		// A zig-zag over the region, far from Hilbert order.
-		p := orb.Point{52 + float64((i*37)%29), 29 + float64((i*11)%19)}
-		fs = append(fs, feature(fmt.Sprintf("b-%04d", i), p, map[string]any{"category": "attack"}))
+	// A zig-zag over the region, far from Hilbert order.
+	zigzag := func(i int) orb.Point { return orb.Point{52 + float64((i*37)%29), 29 + float64((i*11)%19)} }
+	tests := []struct {
+		name    string
+		n       int
+		inOrder int // how many come first, in key order
+	}{
+		{"out of order", spatialImportMin, 0},
+		{"out of order after a chunk", importChunk + 500, importChunk + 100},
 	}
-	if err := db.Import(context.Background(), "railways", fs); err != nil {
-		t.Fatalf("Import: %v", err)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := seeded(t)
+			var fs []geodata.Feature
+			for i := range tc.n {
+				fs = append(fs, feature(fmt.Sprintf("b-%05d", i), zigzag(i), map[string]any{"category": "attack"}))
+			}
+			slices.SortStableFunc(fs[:tc.inOrder], func(a, b geodata.Feature) int {
+				return cmp.Compare(HilbertKey(a.Geometry), HilbertKey(b.Geometry))
+			})
+			if err := db.Import(context.Background(), "railways", fs); err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			page, err := geodata.ReadPage(context.Background(), db, geodata.Query{Layer: "railways", Limit: tc.n})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Matched != len(fs) {
+				t.Fatalf("Matched = %d, want %d", page.Matched, len(fs))
+			}
+			// The chunks written before the file went out of order.
+			kept := tc.inOrder / importChunk * importChunk
+			for i, f := range page.Features[:kept] {
+				if f.ID != fs[i].ID {
+					t.Fatalf("feature %d stored is %s, want %s", i+1, f.ID, fs[i].ID)
+				}
+			}
+			rest := page.Features[kept:]
+			for i := 1; i < len(rest); i++ {
+				a, b := rest[i-1], rest[i]
+				if HilbertKey(a.Geometry) > HilbertKey(b.Geometry) {
+					t.Errorf("%s at %v is stored before %s at %v, later on the curve", a.ID, a.Geometry, b.ID, b.Geometry)
+				}
+			}
+			checkRTree(t, db)
+		})
 	}
-	page, err := geodata.ReadPage(context.Background(), db, geodata.Query{Layer: "railways", Limit: spatialImportMin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if page.Matched != len(fs) {
-		t.Fatalf("Matched = %d, want %d", page.Matched, len(fs))
-	}
-	for i := 1; i < len(page.Features); i++ {
-		a, b := page.Features[i-1], page.Features[i]
-		if HilbertKey(a.Geometry) > HilbertKey(b.Geometry) {
-			t.Errorf("%s at %v is stored before %s at %v, later on the curve", a.ID, a.Geometry, b.ID, b.Geometry)
-		}
-	}
-	checkRTree(t, db)
 }

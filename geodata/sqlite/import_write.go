@@ -1,0 +1,163 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"hash/maphash"
+)
+
+const (
+	// Features wait in a temporary table of the write connection, which
+	// belongs to the transaction: a failure or a kill leaves nothing of
+	// it.
+	createStaging = `CREATE TEMP TABLE import_staging (
+	n INTEGER PRIMARY KEY, hkey INTEGER NOT NULL, id TEXT NOT NULL,
+	properties TEXT NOT NULL, geometry BLOB NOT NULL,
+	minx REAL NOT NULL, miny REAL NOT NULL, maxx REAL NOT NULL, maxy REAL NOT NULL,
+	t_start INTEGER, t_end INTEGER)`
+	insertStaging = `INSERT INTO import_staging
+	(hkey, n, id, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// moveStaging writes the features staged after the nth, each
+	// replacing the layer's feature with its id.
+	// WHERE n > ?2 tells the parser the ON CONFLICT belongs to the INSERT.
+	moveStaging = `INSERT INTO features
+	(layer, id, origin, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
+SELECT ?1, id, 'import', properties, geometry, minx, miny, maxx, maxy, t_start, t_end
+FROM import_staging WHERE n > ?2 ORDER BY %s
+ON CONFLICT (layer, id) DO UPDATE SET
+	origin = 'import', properties = excluded.properties, geometry = excluded.geometry,
+	minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,
+	t_start = excluded.t_start, t_end = excluded.t_end`
+	dropStaging = `DROP TABLE temp.import_staging`
+
+	// An import's new features get rids past the last one; their history
+	// is written after them, in key order (see 0007_bulk_import.sql),
+	// as the row trigger would have written it.
+	lastRID      = `SELECT coalesce(max(rid), 0) FROM features`
+	beginBulk    = `INSERT INTO bulk_write (id) VALUES (1)`
+	endBulk      = `DELETE FROM bulk_write`
+	bulkRevision = `INSERT INTO revisions (gen, kind, author, reviewer, reason, at, revert_to, proposal)
+SELECT m.generation + 1, coalesce(w.kind, 'import'), coalesce(w.author, ''), coalesce(w.reviewer, ''),
+	coalesce(w.reason, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), w.revert_to, w.proposal
+FROM meta AS m LEFT JOIN write_context AS w ON w.id = 1
+WHERE m.id = 1 AND EXISTS (SELECT 1 FROM features WHERE rid > ?1)
+ON CONFLICT (gen) DO NOTHING`
+	bulkHistory = `INSERT INTO feature_history (layer, id, gen, op)
+SELECT f.layer, f.id, m.generation + 1, 'create' FROM features AS f, meta AS m
+WHERE m.id = 1 AND f.rid > ?1 ORDER BY f.layer, f.id
+ON CONFLICT (layer, id, gen) DO UPDATE
+SET op = CASE WHEN before_geometry IS NULL THEN 'create' ELSE 'replace' END`
+)
+
+// importChunk is how many features an import stages before it writes
+// them, while they come in spatial order: enough that each write is one
+// statement over many rows, few enough that the workers, which run ahead
+// by as many, hold some ten megabytes.
+const importChunk = 8192
+
+// importer writes the features of one import into a layer, in one
+// transaction.
+type importer struct {
+	tx      *sql.Tx
+	layer   string
+	last    int64 // the largest rid before the import; new rows come after it
+	stage   *sql.Stmt
+	inOrder bool // whether every feature so far came in spatial order
+	lastKey uint64
+	n       int // features staged
+	written int // features written, the first of those staged
+	props   map[string]bool
+	ids     idIndex
+}
+
+// newImporter starts an import into layer in tx.
+func newImporter(ctx context.Context, tx *sql.Tx, layer string) (*importer, error) {
+	im := &importer{tx: tx, layer: layer, inOrder: true, props: map[string]bool{}, ids: idIndex{seed: maphash.MakeSeed()}}
+	if err := tx.QueryRowContext(ctx, lastRID).Scan(&im.last); err != nil {
+		return nil, err
+	}
+	for _, q := range []string{beginBulk, createStaging} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	im.stage, err = tx.PrepareContext(ctx, insertStaging)
+	return im, err
+}
+
+// close releases the importer's statement.
+func (im *importer) close() {
+	if im.stage != nil {
+		im.stage.Close()
+	}
+}
+
+// add stages the next feature, and writes those staged while they keep
+// coming in spatial order, a chunk at a time.
+func (im *importer) add(ctx context.Context, r stagedRow) error {
+	if im.n++; im.n&1023 == 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	for _, k := range r.keys {
+		im.props[k] = true
+	}
+	im.ids.add(r.id, r.n)
+	im.inOrder = im.inOrder && r.hkey >= im.lastKey
+	im.lastKey = r.hkey
+	// The driver watches a context that can end with a goroutine for
+	// each call, which costs more than the insert; ctx is checked above
+	// instead, every 1024 features.
+	if _, err := im.stage.ExecContext(context.WithoutCancel(ctx), int64(r.hkey), r.n, r.id, r.properties, r.geometry,
+		r.minx, r.miny, r.maxx, r.maxy, r.start, r.end); err != nil {
+		return err
+	}
+	if im.inOrder && im.n-im.written >= importChunk {
+		return im.write(ctx, "n")
+	}
+	return nil
+}
+
+// write moves the features staged since the last write into the layer,
+// in the order given.
+func (im *importer) write(ctx context.Context, order string) error {
+	if _, err := im.tx.ExecContext(ctx, fmt.Sprintf(moveStaging, order), im.layer, im.written); err != nil {
+		return err
+	}
+	im.written = im.n
+	return nil
+}
+
+// finish checks the import's ids, writes the rest of what was staged (in
+// spatial order when there is much of it, in file order when not), and
+// the history of the new features.
+func (im *importer) finish(ctx context.Context) error {
+	if err := im.ids.check(ctx, im.tx); err != nil {
+		return err
+	}
+	if im.n > im.written {
+		order := "n"
+		if !im.inOrder && im.n >= spatialImportMin {
+			order = "hkey, n"
+		}
+		if err := im.write(ctx, order); err != nil {
+			return err
+		}
+	}
+	im.stage.Close()
+	im.stage = nil
+	steps := []struct {
+		query string
+		args  []any
+	}{{dropStaging, nil}, {endBulk, nil}, {bulkRevision, []any{im.last}}, {bulkHistory, []any{im.last}}}
+	for _, s := range steps {
+		if _, err := im.tx.ExecContext(ctx, s.query, s.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
