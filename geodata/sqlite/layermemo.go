@@ -31,6 +31,17 @@ const selectGeneration = `SELECT generation FROM meta WHERE id = 1`
 // get returns the layers as of now, computing them when the generation
 // moved on. Callers wait for one computation rather than run their own.
 func (m *layerMemo) get(ctx context.Context, r *sql.DB) ([]geodata.Layer, error) {
+	if m.generation != nil {
+		// Most often the generation is the one remembered: one look at
+		// it, without a transaction's BEGIN and ROLLBACK, is enough.
+		var gen int64
+		if err := m.generation.QueryRowContext(ctx).Scan(&gen); err != nil {
+			return nil, err
+		}
+		if layers, ok := m.ifAt(gen); ok {
+			return layers, nil
+		}
+	}
 	// One read transaction, so the generation and the layers agree.
 	tx, err := r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -42,11 +53,27 @@ func (m *layerMemo) get(ctx context.Context, r *sql.DB) ([]geodata.Layer, error)
 	if err := m.refresh(ctx, tx); err != nil {
 		return nil, err
 	}
+	return m.copyLayers(), nil
+}
+
+// ifAt returns the layers remembered when they are those of generation
+// gen.
+func (m *layerMemo) ifAt(gen int64) ([]geodata.Layer, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.valid || m.gen != gen {
+		return nil, false
+	}
+	return m.copyLayers(), true
+}
+
+// copyLayers returns a copy of the layers remembered. The caller holds mu.
+func (m *layerMemo) copyLayers() []geodata.Layer {
 	out := make([]geodata.Layer, len(m.layers))
 	for i, l := range m.layers {
 		out[i] = l.Layer
 	}
-	return cloneLayers(out), nil
+	return cloneLayers(out)
 }
 
 // at returns one layer as the read transaction tx sees it, and the
