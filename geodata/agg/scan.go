@@ -297,6 +297,10 @@ func (ix *Index) Rids(ctx context.Context, q geodata.Query, maxScan int) ([]int6
 		return nil, false, err
 	}
 	var rids []int64
+	if len(q.Props) == 0 && len(q.Ranges) == 0 && q.Interval == nil {
+		// A box alone matches most of the features its cover holds.
+		rids = make([]int64, 0, n)
+	}
 	if err := m.each(ctx, func(p int32) { rids = append(rids, ix.rid[p]) }); err != nil {
 		return nil, false, err
 	}
