@@ -115,8 +115,9 @@ func (r itemsRender) encode(ctx context.Context, w io.Writer) error {
 
 // render runs the query and encodes the page into a response to keep.
 func (r itemsRender) render(ctx context.Context) (*cachedResponse, error) {
-	var buf bytes.Buffer
-	if err := r.encode(ctx, &buf); err != nil {
+	buf := r.zip.buffer()
+	defer r.zip.recycle(buf)
+	if err := r.encode(ctx, buf); err != nil {
 		return nil, err
 	}
 	disposition := ""
@@ -187,7 +188,7 @@ func (r itemsRender) send(c echo.Context, f *os.File) error {
 }
 
 // newResponse makes a response to keep from a body, gzipped when asked
-// and large enough to gain from it.
+// and large enough to gain from it. It keeps a copy, never body itself.
 func newResponse(body []byte, media, disposition, etag string, zip *gzipPool) (*cachedResponse, error) {
 	res := &cachedResponse{body: body, media: media, disposition: disposition, etag: etag}
 	if zip != nil && len(res.body) >= gzipMinLength {
@@ -197,7 +198,11 @@ func newResponse(body []byte, media, disposition, etag string, zip *gzipPool) (*
 		}
 		res.encoding = "gzip"
 	}
-	if spare := cap(res.body) - len(res.body); spare > len(res.body)/8 {
+	switch spare := cap(res.body) - len(res.body); {
+	case res.encoding == "":
+		// The caller may reuse body (gzipPool.buffer).
+		res.body = bytes.Clone(res.body)
+	case spare > len(res.body)/8:
 		// A grown buffer: keep only what the response holds.
 		res.body = bytes.Clone(res.body)
 	}
