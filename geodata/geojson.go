@@ -53,32 +53,6 @@ func idSuffix(id string) string {
 	return fmt.Sprintf(" (id %q)", truncate(id, 60))
 }
 
-func decodeFeature(raw []byte) (Feature, error) {
-	var probe struct {
-		ID       json.RawMessage `json:"id"`
-		Geometry json.RawMessage `json:"geometry"`
-	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return Feature{}, Invalidf("not a GeoJSON Feature: %s", jsonProblem(err))
-	}
-	id, err := featureID(probe.ID)
-	if err != nil {
-		return Feature{}, err
-	}
-	if len(probe.Geometry) == 0 || bytes.Equal(probe.Geometry, []byte("null")) {
-		return Feature{ID: id}, Invalidf("geometry is missing")
-	}
-	gf, err := geojson.UnmarshalFeature(raw)
-	if err != nil {
-		return Feature{ID: id}, Invalidf("not a GeoJSON Feature: %s", jsonProblem(err))
-	}
-	props := map[string]any(gf.Properties)
-	if props == nil {
-		props = map[string]any{}
-	}
-	return Feature{ID: id, Geometry: gf.Geometry, Properties: props}, nil
-}
-
 // featureID accepts a string id, or a whole-number id written as a number,
 // which it keeps in its decimal form.
 func featureID(raw json.RawMessage) (string, error) {
