@@ -175,6 +175,45 @@ describe('geography and clicks', () => {
     await context.close();
   });
 
+  for (const vp of VIEWPORTS) {
+    test(`${vp.name}: capital names stand beside the incident clusters on their cities, near their dots, so they can be read`, async () => {
+      const { server, browser } = app();
+      const { page, check, context } = await openPage(browser, vp);
+      await gotoMap(page, server.url, '#map=5/38.5/66&layers=borders,incidents,places');
+      let moved = 0;
+      for (const hash of ['#map=5/38.5/66', '#map=5.5/37/68', '#map=6/38.5/68', '#map=6/37.5/61']) {
+        await showHash(page, `${hash}&layers=borders,incidents,places`);
+        const look = () => page.evaluate(() => {
+          const map = document.querySelector('#map').getBoundingClientRect();
+          const marks = [...document.querySelectorAll('.leaflet-incidents-pane .casmap-cluster, .leaflet-incidents-pane path.casmap-incident')]
+            .map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0);
+          const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+          return [...document.querySelectorAll('.casmap-place-name-capital')].map((el) => {
+            const dot = el.getBoundingClientRect();
+            const r = el.firstChild.getBoundingClientRect();
+            return {
+              name: el.textContent, inside: r.left > map.left && r.right < map.right && r.top > map.top && r.bottom < map.bottom,
+              covered: marks.some((m) => meets(r, m)), dotCovered: marks.some((m) => dot.left > m.left && dot.left < m.right && dot.top > m.top && dot.top < m.bottom),
+              away: Math.round(Math.min(Math.abs(r.left - dot.left), Math.abs(r.right - dot.left))), level: Math.abs((r.top + r.bottom) / 2 - dot.top) < 2,
+            };
+          }).filter((n) => n.inside);
+        });
+        const bad = (names) => names.filter((n) => n.covered || n.away > 90 || !n.level);
+        let names = await look();
+        for (let i = 0; i < 20 && bad(names).length; i++) {
+          await page.waitForTimeout(100);
+          names = await look();
+        }
+        assert.ok(names.length >= 1, `${hash}: capitals named in view (${names.map((n) => n.name)})`);
+        assert.deepEqual(bad(names), [], `${hash}: every capital's name is clear of the incident marks, level with its dot and within 90 px of it`);
+        moved += names.filter((n) => n.dotCovered).length;
+      }
+      assert.ok(moved >= 2, `capitals with a cluster on their dot, whose names stepped aside: ${moved}`);
+      check();
+      await context.close();
+    });
+  }
+
   test('incidents are drawn above places and clusters are never under a place marker', async () => {
     const { server, browser } = app();
     const { page, check, context } = await openPage(browser);

@@ -216,6 +216,7 @@ export const ClusterLayer = L.Layer.extend({
     this._map.getContainer().dataset.scaleMode = clusters ? 'clusters' : 'items';
     this.view = { mode: clusters ? 'clusters' : 'items', features: clusters ? [] : body.features, matched };
     this.fire('view', this.view);
+    this.options.state.fire('marks');
   },
 
   _clusterMarker(f) {

@@ -139,6 +139,7 @@ export const IncidentLayer = L.Layer.extend({
     }
     for (const r of this._precision.getLayers()) if (!want.has(r)) this._precision.removeLayer(r);
     for (const r of want) if (!this._precision.hasLayer(r)) this._precision.addLayer(r);
+    this.options.state.fire('marks');
   },
 
   _highlight() {

@@ -5,16 +5,22 @@
 // few hundred pixels costs what the view shows; names placed per zoom (a
 // river's) are only placed for the zooms the map is shown at. Names sit in
 // their own pane, under the incidents, and follow the map in the frame
-// after it moves, not in the task that moved it.
+// after it moves, not in the task that moved it. With the avoid option
+// (a selector of marks drawn above them), names step aside from those
+// marks (make-way.js) when placed and when told the marks changed.
 import L from 'leaflet';
 import { ensurePane } from './layer-common.js';
+import { wayFor } from './make-way.js';
+
+/** SETTLE_MS is how long after marks change that names make way again: a cluster's or a zoom's animation is over by then. */
+const SETTLE_MS = 350;
 
 /**
  * LabelLayer shows labels [{latlng, text, minZoom, maxZoom, className,
  * angle, onClick, title}] whose zoom range holds the map's zoom.
  */
 export const LabelLayer = L.Layer.extend({
-  options: { pane: 'names', labels: [] },
+  options: { pane: 'names', labels: [], avoid: null },
 
   initialize(options) {
     L.setOptions(this, options);
@@ -47,7 +53,10 @@ export const LabelLayer = L.Layer.extend({
 
   onRemove(map) {
     L.Util.cancelAnimFrame(this._frame);
+    L.Util.cancelAnimFrame(this._wayFrame);
+    clearTimeout(this._wayTimer);
     this._frame = null;
+    this._wayFrame = null;
     this._clear();
     map.removeLayer(this._group);
     this._group = null;
@@ -63,6 +72,37 @@ export const LabelLayer = L.Layer.extend({
         this._frame = null;
         if (this._map) this._update();
       });
+    }
+  },
+
+  /**
+   * makeWay moves the names out from under the marks options.avoid
+   * selects: in the next frame, and again once animations that move
+   * marks or names (a cluster splitting, a zoom) have ended.
+   */
+  makeWay() {
+    if (!this.options.avoid) return;
+    const run = () => {
+      if (this._wayFrame) return;
+      this._wayFrame = L.Util.requestAnimFrame(() => {
+        this._wayFrame = null;
+        if (this._map) this._makeWay();
+      });
+    };
+    run();
+    clearTimeout(this._wayTimer);
+    this._wayTimer = setTimeout(run, SETTLE_MS);
+  },
+
+  _makeWay() {
+    const marks = [...this._map.getContainer().querySelectorAll(this.options.avoid)]
+      .map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0);
+    // The names' places are all read, then all written: one layout.
+    const names = [...this._markers.values()].filter((m) => !m.label.angle && m.getElement()).map((m) => m.getElement())
+      .map((el) => ({ text: el.firstChild, at: el.getBoundingClientRect(), size: el.firstChild.getBoundingClientRect() }));
+    for (const { text, at, size } of names) {
+      const dx = wayFor({ x: at.left, y: at.top }, { w: size.width, h: size.height }, marks);
+      text.style.transform = dx === null ? '' : `translate(${Math.round(dx)}px, -50%)`;
     }
   },
 
@@ -105,6 +145,7 @@ export const LabelLayer = L.Layer.extend({
       this._markers.set(key, m);
       this._group.addLayer(m);
     }
+    this.makeWay();
   },
 
   _marker(label) {

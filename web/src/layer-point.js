@@ -3,7 +3,9 @@
 // incidents, drawn above, are never covered by them. Which names show
 // depends on the zoom: capitals first, then cities, then the rest. Names
 // are label markers (layer-labels.js), not tooltips: a tooltip measures
-// itself each time the map moves, which stalls zooming.
+// itself each time the map moves, which stalls zooming. A name covered by
+// incident marks moves beside them (the state's 'marks' event says the
+// marks changed).
 import L from 'leaflet';
 import { attributionOf, ensurePane, isSelected, titleOf } from './layer-common.js';
 import { LabelLayer } from './layer-labels.js';
@@ -11,6 +13,9 @@ import { HIGHLIGHT, paneOf, placeStyle } from './style.js';
 
 /** NAME_FROM is the zoom from which a place's name shows, by its kind. */
 const NAME_FROM = { capital: 4, city: 6 };
+
+/** AVOID selects the incident marks (clusters, circles) a place's name must not sit under. */
+const AVOID = '.leaflet-incidents-pane .casmap-cluster, .leaflet-incidents-pane path.casmap-incident';
 
 /** PointLayer is one point collection. Options: collection, state, api. */
 export const PointLayer = L.Layer.extend({
@@ -36,7 +41,8 @@ export const PointLayer = L.Layer.extend({
         });
       },
     });
-    this._names = new LabelLayer({ pane });
+    // Names step aside from the incident marks drawn above them.
+    this._names = new LabelLayer({ pane, avoid: AVOID });
   },
 
   async load() {
@@ -70,11 +76,13 @@ export const PointLayer = L.Layer.extend({
     this._geojson.addTo(map);
     this._names.addTo(map);
     this.options.state.on('select', this._highlight, this);
+    this.options.state.on('marks', this._names.makeWay, this._names);
     this._highlight();
   },
 
   onRemove(map) {
     this.options.state.off('select', this._highlight, this);
+    this.options.state.off('marks', this._names.makeWay, this._names);
     map.removeLayer(this._names);
     map.removeLayer(this._geojson);
   },

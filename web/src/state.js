@@ -14,7 +14,8 @@ import {
  *   selection cleared (sel null);
  * - 'visible' {id, on, push} when a layer is shown or hidden;
  * - 'table' {open, push} when the table opens or closes;
- * - 'counts' {id, ...} when a layer says what it draws (see layers).
+ * - 'counts' {id, ...} when a layer says what it draws (see layers);
+ * - 'marks' when the incident marks drawn changed (names make way for them).
  * push says whether the change makes a browser history entry.
  */
 export const AppState = L.Evented.extend({
