@@ -120,6 +120,24 @@ async function assertLineDrawn(page, view, pane, label, coords) {
 describe('editing', () => {
   const app = useCasmap({ prepare });
 
+  test('phone: sign-in sits in the page header, over none of the map, and signs in from there', async () => {
+    const { server, browser } = app();
+    const { page, check, context } = await openPage(browser, { width: 390, height: 844, hasTouch: true, isMobile: true });
+    await gotoMap(page, server.url, '#map=7/35.9/67.5');
+    const open = page.locator('.casmap-account-open');
+    const [button, header, map] = await Promise.all([open.boundingBox(), page.locator('.app-title').boundingBox(), page.locator('#map').boundingBox()]);
+    assert.ok(button.y >= header.y && button.y + button.height <= header.y + header.height + 0.5, `the button ${JSON.stringify(button)} is in the header ${JSON.stringify(header)}`);
+    assert.ok(button.y + button.height <= map.y + 0.5, `and above the map (${map.y})`);
+    assert.ok(button.width >= 44 && button.height >= 44, `a 44 px touch target: ${button.width}x${button.height}`);
+    await signIn(page, 'edith');
+    const who = await page.getByText('Signed in as edith').boundingBox();
+    assert.ok(who.y + who.height <= map.y + 0.5 && who.x + who.width <= 390.5, `who is signed in is said in the header: ${JSON.stringify(who)}`);
+    const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    assert.ok(width <= 390, `no sideways scroll: ${width}`);
+    check();
+    await context.close();
+  });
+
   test('propose, review, publish, rename, revert; anonymous sees only published', async () => {
     const { server, browser } = app();
     const editor = await openPage(browser);

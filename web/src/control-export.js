@@ -129,7 +129,7 @@ export const ExportControl = L.Control.extend({
       const app = this.options.app;
       const url = await toPng(app, {
         pixelRatio: 1, backgroundColor: '#ffffff', width: app.scrollWidth, height: app.scrollHeight,
-        filter: (node) => !(node.classList && (node.classList.contains('leaflet-control-container') || node.classList.contains('skip-link'))),
+        filter: (node) => !(node.classList && ['leaflet-control-container', 'app-header-controls', 'skip-link'].some((c) => node.classList.contains(c))),
       });
       const a = L.DomUtil.create('a', '', document.body);
       a.href = url;

@@ -21,9 +21,14 @@ export async function addEditing({ map, state, layers, collections }) {
   const status = new EditStatus().addTo(map);
   const notify = (text) => status.say(text);
   // On a phone the left column is the search box, the zoom and the tools,
-  // with the summary below: editing goes under the panel button instead.
-  const position = window.matchMedia('(max-width: 640px)').matches ? 'topright' : 'topleft';
-  new AccountControl({ session, api, position }).addTo(map);
+  // with the summary below: editing goes under the panel button instead,
+  // and sign-in into the page's header (a control corner of its own),
+  // where it covers none of the map.
+  const phone = window.matchMedia('(max-width: 640px)').matches;
+  const position = phone ? 'topright' : 'topleft';
+  const header = document.getElementById('header-controls');
+  if (phone && header) map._controlCorners.header = header;
+  new AccountControl({ session, api, position: phone && header ? 'header' : position }).addTo(map);
   const form = new EditForm().addTo(map);
   new EditControl({ session, api, state, form, collections, notify, position }).addTo(map);
   new HistoryControl({ session, api, state, notify, position }).addTo(map);
