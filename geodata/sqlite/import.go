@@ -94,10 +94,11 @@ const spatialImportMin = 1000
 // storage on disk, and a page cache of 32 MiB (given in KiB, negative, as
 // the pragma takes it), which holds the pages the import's inserts keep
 // coming back to (its indexes grow at a few places each, the R*Tree along
-// the map). The process holds some five times the cache at its peak
-// (pages, the sort of the staged rows, the allocator's rounding): a
-// million incidents took 170 MB with this cache, 298 MB with 64 MiB, for
-// 7% less CPU.
+// the map). The process holds some six times the cache at its peak
+// (pages, the rows the workers run ahead by, a sort of staged rows out of
+// order, the allocator's rounding): a million incidents, an export in
+// map order, took 182 MB with this cache; 64 MiB took 245 MB and no less
+// CPU.
 var importPragmas = []string{`PRAGMA temp_store = FILE`, `PRAGMA cache_size = -32768`}
 
 // stagedRow is one feature of an import, checked and encoded for the
