@@ -12,8 +12,8 @@ import L from 'leaflet';
 import { ensurePane } from './layer-common.js';
 import { wayFor } from './make-way.js';
 
-/** SETTLE_MS is how long after marks change that names make way again: a cluster's or a zoom's animation is over by then. */
-const SETTLE_MS = 350;
+/** SETTLE_MS is how long after the last change of marks or names that names make way. */
+const SETTLE_MS = 300;
 
 /**
  * LabelLayer shows labels [{latlng, text, minZoom, maxZoom, className,
@@ -77,24 +77,25 @@ export const LabelLayer = L.Layer.extend({
 
   /**
    * makeWay moves the names out from under the marks options.avoid
-   * selects: in the next frame, and again once animations that move
-   * marks or names (a cluster splitting, a zoom) have ended.
+   * selects, once marks and names have stopped moving: SETTLE_MS after
+   * the last call (a cluster's or a zoom's animation is over by then),
+   * in an animation frame. One read of the boxes per settled view, not
+   * one per event: at a million incidents each read lays out the page.
    */
   makeWay() {
     if (!this.options.avoid) return;
-    const run = () => {
-      if (this._wayFrame) return;
+    clearTimeout(this._wayTimer);
+    this._wayTimer = setTimeout(() => {
+      L.Util.cancelAnimFrame(this._wayFrame);
       this._wayFrame = L.Util.requestAnimFrame(() => {
         this._wayFrame = null;
         if (this._map) this._makeWay();
       });
-    };
-    run();
-    clearTimeout(this._wayTimer);
-    this._wayTimer = setTimeout(run, SETTLE_MS);
+    }, SETTLE_MS);
   },
 
   _makeWay() {
+    if (!this._markers.size) return;
     const marks = [...this._map.getContainer().querySelectorAll(this.options.avoid)]
       .map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0);
     // The names' places are all read, then all written: one layout.
