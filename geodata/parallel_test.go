@@ -87,23 +87,6 @@ func TestMapOrdered(t *testing.T) {
 	}
 }
 
-func TestMapOrderedLeavesNoGoroutines(t *testing.T) {
-	before := runtime.NumGoroutine()
-	var read atomic.Int64
-	for range 20 {
-		for range geodata.MapOrdered(counting(1000, 0, nil, &read), 4, func(_, i int) (int, error) { return i, nil }) {
-			break
-		}
-	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after 20 streams stopped early, %d before", n, before)
-	}
-}
-
 func TestBuffered(t *testing.T) {
 	errSource := errors.New("source broke")
 	tests := []struct {
@@ -163,19 +146,33 @@ func TestBufferedReadsAheadOfASlowConsumer(t *testing.T) {
 	}
 }
 
-func TestBufferedLeavesNoGoroutines(t *testing.T) {
-	before := runtime.NumGoroutine()
-	var read atomic.Int64
-	for range 20 {
-		for range geodata.Buffered(counting(1000, 0, nil, &read), 8) {
-			break
-		}
-	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after 20 streams stopped early, %d before", n, before)
+// TestStreamsLeaveNoGoroutines: MapOrdered and Buffered read their
+// source on goroutines of their own, which end when the consumer stops.
+func TestStreamsLeaveNoGoroutines(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		stream func(iter.Seq2[int, error]) iter.Seq2[int, error]
+	}{
+		{"MapOrdered", func(seq iter.Seq2[int, error]) iter.Seq2[int, error] {
+			return geodata.MapOrdered(seq, 4, func(_, i int) (int, error) { return i, nil })
+		}},
+		{"Buffered", func(seq iter.Seq2[int, error]) iter.Seq2[int, error] { return geodata.Buffered(seq, 8) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			var read atomic.Int64
+			for range 20 {
+				for range tc.stream(counting(1000, 0, nil, &read)) {
+					break
+				}
+			}
+			deadline := time.Now().Add(2 * time.Second)
+			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				t.Errorf("%d goroutines after 20 streams stopped early, %d before", n, before)
+			}
+		})
 	}
 }
