@@ -129,11 +129,11 @@ export async function screenColours(page, points) {
   }, [png.toString('base64'), points]);
 }
 
-/** namesInView lists the names of a kind drawn inside the map: [{text, angle, x, y}]. */
+/** namesInView lists the names of a kind shown inside the map (not hidden for want of room): [{text, angle, x, y}]. */
 export function namesInView(page, kind) {
   return page.evaluate((k) => {
     const map = document.querySelector('#map').getBoundingClientRect();
-    return [...document.querySelectorAll(`.casmap-name-${k} .casmap-name-text`)].map((el) => {
+    return [...document.querySelectorAll(`.casmap-name-${k} .casmap-name-text`)].filter((el) => getComputedStyle(el).visibility !== 'hidden').map((el) => {
       const r = el.getBoundingClientRect();
       const m = /rotate\((-?\d+(?:\.\d+)?)deg\)/.exec(el.style.transform || '');
       return { text: el.textContent, angle: m ? Number(m[1]) : 0, x: r.left + r.width / 2, y: r.top + r.height / 2 };

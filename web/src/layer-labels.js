@@ -60,6 +60,8 @@ export const LabelLayer = L.Layer.extend({
     this._clear();
     map.removeLayer(this._group);
     this._group = null;
+    // The other layers' names may have room now.
+    map.fire('namesplaced');
   },
 
   getEvents() {
@@ -77,19 +79,21 @@ export const LabelLayer = L.Layer.extend({
 
   /**
    * makeWay moves the names out from under the marks options.avoid
-   * selects, once marks and names have stopped moving: SETTLE_MS after
+   * selects (if any) and says the names are placed, once marks and names
+   * have stopped moving: SETTLE_MS after
    * the last call (a cluster's or a zoom's animation is over by then),
    * in an animation frame. One read of the boxes per settled view, not
    * one per event: at a million incidents each read lays out the page.
    */
   makeWay() {
-    if (!this.options.avoid) return;
     clearTimeout(this._wayTimer);
     this._wayTimer = setTimeout(() => {
       L.Util.cancelAnimFrame(this._wayFrame);
       this._wayFrame = L.Util.requestAnimFrame(() => {
         this._wayFrame = null;
-        if (this._map) this._makeWay();
+        if (!this._map) return;
+        if (this.options.avoid) this._makeWay();
+        this._map.fire('namesplaced');
       });
     }, SETTLE_MS);
   },

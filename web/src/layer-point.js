@@ -15,7 +15,7 @@ import { HIGHLIGHT, paneOf, placeStyle } from './style.js';
 const NAME_FROM = { capital: 4, city: 6 };
 
 /** AVOID selects the incident marks (clusters, circles) a place's name must not sit under. */
-const AVOID = '.leaflet-incidents-pane .casmap-cluster, .leaflet-incidents-pane path.casmap-incident';
+export const AVOID = '.leaflet-incidents-pane .casmap-cluster, .leaflet-incidents-pane path.casmap-incident';
 
 /** PointLayer is one point collection. Options: collection, state, api. */
 export const PointLayer = L.Layer.extend({

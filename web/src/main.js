@@ -24,6 +24,8 @@ import { titleOf } from './layer-common.js';
 import { citationOf } from './citation.js';
 import { addEditing } from './editing.js';
 import { worldCountryNames } from './country-names.js';
+import { NameSpaceLayer } from './layer-name-space.js';
+import { AVOID } from './layer-point.js';
 
 /** REGION is Afghanistan and the five Central Asian states. */
 const REGION = L.latLngBounds([29, 52], [48, 81]);
@@ -134,6 +136,8 @@ async function boot() {
     if (layer) map[on ? 'addLayer' : 'removeLayer'](layer);
   });
   map.on('click', () => state.clearSelection());
+  // The names of all layers, kept out of each other's way and inside the map.
+  new NameSpaceLayer({ avoid: AVOID }).addTo(map);
   await loadAll({ map, state, model, collections, layers, panel, search });
   if (layers.has('borders')) for (const f of layers.get('borders').features()) countryNames[f.properties.iso_a3] = f.properties.name;
   state.fire('filter', { filter: state.filter, asOf: state.asOf(), push: false });

@@ -1,0 +1,94 @@
+// Names never run into each other: at desktop and phone size, over views
+// at zoom 5 to 7 where names crowd (Dushanbe under TAJIKISTAN, Kabul and
+// Jalalabad, Tashkent in Tashkent Region), every name the map shows is
+// read from the page as a box, and no two boxes overlap and none crosses
+// the map's edge. A name that would is moved or not shown at that zoom.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  VIEWPORTS, gotoMap, openPage, screenshotPath, showHash, useCasmap,
+} from './harness.mjs';
+
+const VIEWS = [
+  ['region', '#map=5/39/66'],
+  ['Afghanistan', '#map=5/34.5/66.5'],
+  ['Dushanbe', '#map=6/38.56/68.78'],
+  ['Kabul and Jalalabad', '#map=6/34.5/69.8'],
+  ['Kabul', '#map=7/34.53/69.17'],
+  ['Kabul off centre', '#map=7/34.4/68.6'],
+  ['Tashkent', '#map=7/41.3/69.28'],
+  ['Fergana valley', '#map=7/40.7/71.5'],
+  ['Mazar and Termez', '#map=6/37/67'],
+];
+
+/**
+ * shownNames is every name the map shows (not hidden, inside the map's
+ * box at all) with its box on the page: {text, kind, left, top, right, bottom}.
+ */
+function shownNames(page) {
+  return page.evaluate(() => {
+    const map = document.querySelector('#map').getBoundingClientRect();
+    return [...document.querySelectorAll('#map .casmap-name-text')].filter((el) => {
+      const s = getComputedStyle(el);
+      return s.visibility !== 'hidden' && s.display !== 'none' && Number(s.opacity) > 0;
+    }).map((el) => {
+      const r = el.getBoundingClientRect();
+      const kind = (el.parentElement.className.match(/casmap-(?:place-)?name-[a-z]+/g) || []).pop();
+      return { text: el.textContent, kind, left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    }).filter((n) => n.right > n.left && n.right > map.left && n.left < map.right && n.bottom > map.top && n.top < map.bottom)
+      .map((n) => ({ ...n, map: { left: map.left, top: map.top, right: map.right, bottom: map.bottom } }));
+  });
+}
+
+// settledNames reads the names until two reads 250 ms apart agree: the
+// names are placed once the view has settled.
+async function settledNames(page) {
+  let last = JSON.stringify(await shownNames(page));
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(250);
+    const now = JSON.stringify(await shownNames(page));
+    if (now === last) return JSON.parse(now);
+    last = now;
+  }
+  return JSON.parse(last);
+}
+
+const EPS = 0.5;
+const overlap = (a, b) => a.left < b.right - EPS && b.left < a.right - EPS && a.top < b.bottom - EPS && b.top < a.bottom - EPS;
+const crossesEdge = (n) => n.left < n.map.left - EPS || n.top < n.map.top - EPS || n.right > n.map.right + EPS || n.bottom > n.map.bottom + EPS;
+
+describe('names placed without collisions', () => {
+  const app = useCasmap();
+
+  for (const vp of VIEWPORTS) {
+    test(`${vp.name}: no two names overlap and none crosses the map's edge at zoom 5 to 7`, async () => {
+      const { server, browser } = app();
+      const { page, check, context } = await openPage(browser, vp);
+      await gotoMap(page, server.url, VIEWS[0][1]);
+      const problems = [];
+      const seen = new Set();
+      for (const [where, hash] of VIEWS) {
+        await showHash(page, hash);
+        const names = await settledNames(page);
+        for (const n of names) seen.add(n.text);
+        for (const n of names) if (crossesEdge(n)) problems.push(`${where} (${hash}): "${n.text}" crosses the map's edge`);
+        for (let i = 0; i < names.length; i++) {
+          for (let j = i + 1; j < names.length; j++) {
+            if (overlap(names[i], names[j])) problems.push(`${where} (${hash}): "${names[i].text}" (${names[i].kind}) runs into "${names[j].text}" (${names[j].kind})`);
+          }
+        }
+        if (hash === '#map=6/38.56/68.78' || hash === '#map=7/34.53/69.17') {
+          await page.screenshot({ path: await screenshotPath(`names-${vp.name}-${where.replace(/\W+/g, '-').toLowerCase()}.png`) });
+        }
+      }
+      assert.deepEqual(problems, [], 'names in each other\'s way or off the map');
+      // The pass hides what does not fit, not everything: the region's
+      // countries and the capitals of the views are still named.
+      for (const name of ['Afghanistan', 'Tajikistan', 'Uzbekistan', 'Kabul', 'Dushanbe', 'Tashkent']) {
+        assert.ok(seen.has(name), `${name} is named in one of the views (${[...seen].join(', ')})`);
+      }
+      check();
+      await context.close();
+    });
+  }
+});
