@@ -21,8 +21,7 @@ type layerMemo struct {
 	valid  bool
 	layers []layerRow
 	// generation is selectGeneration prepared on the read pool, so the
-	// two looks of every request (its layer, then its page) parse none;
-	// nil, it is prepared for each look.
+	// two looks of every request (its layer, then its page) parse none.
 	generation *sql.Stmt
 }
 
@@ -31,16 +30,14 @@ const selectGeneration = `SELECT generation FROM meta WHERE id = 1`
 // get returns the layers as of now, computing them when the generation
 // moved on. Callers wait for one computation rather than run their own.
 func (m *layerMemo) get(ctx context.Context, r *sql.DB) ([]geodata.Layer, error) {
-	if m.generation != nil {
-		// Most often the generation is the one remembered: one look at
-		// it, without a transaction's BEGIN and ROLLBACK, is enough.
-		var gen int64
-		if err := m.generation.QueryRowContext(ctx).Scan(&gen); err != nil {
-			return nil, err
-		}
-		if layers, ok := m.ifAt(gen); ok {
-			return layers, nil
-		}
+	// Most often the generation is the one remembered: one look at it,
+	// without a transaction's BEGIN and ROLLBACK, is enough.
+	var gen int64
+	if err := m.generation.QueryRowContext(ctx).Scan(&gen); err != nil {
+		return nil, err
+	}
+	if layers, ok := m.ifAt(gen); ok {
+		return layers, nil
 	}
 	// One read transaction, so the generation and the layers agree.
 	tx, err := r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -98,13 +95,7 @@ func (m *layerMemo) at(ctx context.Context, tx *sql.Tx, id string) (layerRow, in
 // refresh brings the memo to the generation tx sees. The caller holds mu.
 func (m *layerMemo) refresh(ctx context.Context, tx *sql.Tx) error {
 	var gen int64
-	var row *sql.Row
-	if m.generation != nil {
-		row = tx.StmtContext(ctx, m.generation).QueryRowContext(ctx)
-	} else {
-		row = tx.QueryRowContext(ctx, selectGeneration)
-	}
-	if err := row.Scan(&gen); err != nil {
+	if err := tx.StmtContext(ctx, m.generation).QueryRowContext(ctx).Scan(&gen); err != nil {
 		return err
 	}
 	if m.valid && m.gen == gen {
