@@ -13,7 +13,7 @@ import { ensurePane } from './layer-common.js';
 import { wayFor } from './make-way.js';
 
 /** SETTLE_MS is how long after the last change of marks or names that names make way. */
-const SETTLE_MS = 300;
+export const SETTLE_MS = 300;
 
 /**
  * LabelLayer shows labels [{latlng, text, minZoom, maxZoom, className,

@@ -136,8 +136,11 @@ async function boot() {
     if (layer) map[on ? 'addLayer' : 'removeLayer'](layer);
   });
   map.on('click', () => state.clearSelection());
-  // The names of all layers, kept out of each other's way and inside the map.
-  new NameSpaceLayer({ avoid: AVOID }).addTo(map);
+  // The names of all layers, kept out of each other's way, inside the map
+  // and out from under its controls, the details and table panels and the clusters.
+  new NameSpaceLayer({
+    avoid: AVOID, clusters: '.casmap-cluster', panels: '#details, #table', state,
+  }).addTo(map);
   await loadAll({ map, state, model, collections, layers, panel, search });
   if (layers.has('borders')) for (const f of layers.get('borders').features()) countryNames[f.properties.iso_a3] = f.properties.name;
   state.fire('filter', { filter: state.filter, asOf: state.asOf(), push: false });
