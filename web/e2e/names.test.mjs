@@ -10,7 +10,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  VIEWPORTS, gotoMap, openPage, screenshotPath, showHash, useCasmap,
+  VIEWPORTS, gotoMap, openPage, openPanel, screenshotPath, showHash, useCasmap,
 } from './harness.mjs';
 
 const VIEWS = [
@@ -171,6 +171,19 @@ describe('names clear of the controls and the clusters', () => {
       problems.push(...open.problems);
       assert.ok(open.controls.some((c) => c.what === 'details'), `the details panel is over the map (${open.controls.map((c) => c.what).join(', ')})`);
       await page.screenshot({ path: await screenshotPath(`names-clear-${vp.name}-details.png`) });
+      await page.locator('.details-close').click();
+      await page.locator('#details').waitFor({ state: 'hidden' });
+      if (phone) {
+        // The layer panel unfolded over the map, then folded again: the
+        // names under it go, then come back.
+        await openPanel(page);
+        const unfolded = await clearOf(page, 'the layer panel open');
+        problems.push(...unfolded.problems);
+        await page.locator('.casmap-panel-toggle').click();
+        const folded = await clearOf(page, 'the layer panel folded again');
+        problems.push(...folded.problems);
+        assert.ok(folded.names.length > unfolded.names.length, `names come back when the panel folds (${unfolded.names.length}, then ${folded.names.length})`);
+      }
       assert.deepEqual(problems, [], 'names under controls, panels or clusters');
       // Moved or hidden where they would be covered, not gone: the region's
       // countries and capitals are still named in some view.
