@@ -61,6 +61,54 @@ func Simplify(g orb.Geometry, zoom int) orb.Geometry {
 	return g
 }
 
+// SimplifyWhole is Simplify that also reports whether g came back whole,
+// with every point it had: Douglas-Peucker keeps a subset of the points,
+// so the same count is the same geometry. Whole at one zoom is whole at
+// every closer zoom, whose tolerance is smaller.
+func SimplifyWhole(g orb.Geometry, zoom int) (orb.Geometry, bool) {
+	s := Simplify(g, zoom)
+	return s, pointCount(s) == pointCount(g)
+}
+
+// pointCount is the number of points in g.
+func pointCount(g orb.Geometry) int {
+	switch g := g.(type) {
+	case orb.Point:
+		return 1
+	case orb.MultiPoint:
+		return len(g)
+	case orb.LineString:
+		return len(g)
+	case orb.Ring:
+		return len(g)
+	case orb.MultiLineString:
+		n := 0
+		for _, l := range g {
+			n += len(l)
+		}
+		return n
+	case orb.Polygon:
+		n := 0
+		for _, r := range g {
+			n += len(r)
+		}
+		return n
+	case orb.MultiPolygon:
+		n := 0
+		for _, p := range g {
+			n += pointCount(p)
+		}
+		return n
+	case orb.Collection:
+		n := 0
+		for _, part := range g {
+			n += pointCount(part)
+		}
+		return n
+	}
+	return 0
+}
+
 // minRing is the fewest points of a closed ring that encloses an area.
 const minRing = 4
 

@@ -73,12 +73,12 @@ func handleItems(store Store, links linker, rc *respCache, g *gate) echo.Handler
 			if err != nil {
 				return err
 			}
-			f, err := r.spool(ctx)
+			f, simplified, err := r.spool(ctx)
 			release()
 			if err != nil {
 				return err
 			}
-			return r.send(c, f)
+			return r.send(c, f, simplified)
 		}
 		res, err := rc.fill(ctx, v, key, gated(g, r.render))
 		if err != nil {

@@ -29,6 +29,8 @@ type cachedResponse struct {
 	// encoding is "gzip" or empty.
 	encoding string
 	etag     string
+	// simplified is the page's X-Geometry-Simplified value, or empty.
+	simplified string
 	// length is len(body) in decimal, for Content-Length.
 	length string
 }

@@ -92,49 +92,70 @@ type itemsRender struct {
 	zip *gzipPool
 }
 
+// simplifiedHeader says, on a page asked for with zoom, whether any of its
+// geometries came back simplified ("true") or every one as stored
+// ("false"): a map that has a page of "false" has the layer's finest
+// geometry and need not ask again at a closer zoom.
+const simplifiedHeader = "X-Geometry-Simplified"
+
 // encode runs the query and writes the page to w as it comes from the
 // store: memory holds one feature at a time, whatever the page's size.
-func (r itemsRender) encode(ctx context.Context, w io.Writer) error {
+// It returns the page's simplifiedHeader value ("" without zoom).
+func (r itemsRender) encode(ctx context.Context, w io.Writer) (string, error) {
 	enc, err := r.fm.New(w, format.Doc{Layer: r.layer, TimeStamp: time.Now(), Version: r.version})
 	if err != nil {
-		return err
+		return "", err
 	}
 	q := r.q
 	q.RawProperties = r.fm.Raw
+	whole := true
 	info, err := r.store.Features(ctx, q, func(f geodata.Feature) error {
 		if r.q.Zoom != nil {
-			f.Geometry = geodata.Simplify(f.Geometry, *r.q.Zoom)
+			var same bool
+			f.Geometry, same = geodata.SimplifyWhole(f.Geometry, *r.q.Zoom)
+			whole = whole && same
 		}
 		return enc.Feature(f)
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
-	return enc.Finish(format.Trailer{Matched: info.Matched, Links: r.links.page(r.q, info)})
+	simplified := ""
+	if r.q.Zoom != nil {
+		simplified = strconv.FormatBool(!whole)
+	}
+	return simplified, enc.Finish(format.Trailer{Matched: info.Matched, Links: r.links.page(r.q, info)})
 }
 
 // render runs the query and encodes the page into a response to keep.
 func (r itemsRender) render(ctx context.Context) (*cachedResponse, error) {
 	buf := r.zip.buffer()
 	defer r.zip.recycle(buf)
-	if err := r.encode(ctx, buf); err != nil {
+	simplified, err := r.encode(ctx, buf)
+	if err != nil {
 		return nil, err
 	}
 	disposition := ""
 	if r.download {
 		disposition = attachment(r.layer.ID, r.q, r.fm.Ext)
 	}
-	return newResponse(buf.Bytes(), r.fm.Media, disposition, r.etag, r.zip)
+	res, err := newResponse(buf.Bytes(), r.fm.Media, disposition, r.etag, r.zip)
+	if err != nil {
+		return nil, err
+	}
+	res.simplified = simplified
+	return res, nil
 }
 
 // spool writes the page, compressed when the client takes gzip, to an
 // unnamed temporary file, for pages too large to keep in memory: the
 // query runs (and holds its admission slot) only as long as encoding
 // takes, and the client then reads the file at its own pace.
-func (r itemsRender) spool(ctx context.Context) (*os.File, error) {
+// It returns the file and the page's simplifiedHeader value.
+func (r itemsRender) spool(ctx context.Context) (*os.File, string, error) {
 	f, err := os.CreateTemp("", "casmap-page-*")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	// Unlinked at once: the file lives as long as it is open.
 	os.Remove(f.Name())
@@ -146,7 +167,7 @@ func (r itemsRender) spool(ctx context.Context) (*os.File, error) {
 		defer r.zip.done(zw)
 		w = zw
 	}
-	err = r.encode(ctx, w)
+	simplified, err := r.encode(ctx, w)
 	if err == nil && zw != nil {
 		err = zw.Close()
 	}
@@ -158,13 +179,14 @@ func (r itemsRender) spool(ctx context.Context) (*os.File, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, "", err
 	}
-	return f, nil
+	return f, simplified, nil
 }
 
-// send writes a spooled page as the 200 answer, with its length.
-func (r itemsRender) send(c echo.Context, f *os.File) error {
+// send writes a spooled page as the 200 answer, with its length and
+// simplifiedHeader (when not empty).
+func (r itemsRender) send(c echo.Context, f *os.File, simplified string) error {
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
@@ -177,6 +199,9 @@ func (r itemsRender) send(c echo.Context, f *os.File) error {
 	}
 	if r.zip != nil {
 		h.Set(echo.HeaderContentEncoding, "gzip")
+	}
+	if simplified != "" {
+		h.Set(simplifiedHeader, simplified)
 	}
 	h.Set(echo.HeaderContentLength, strconv.FormatInt(info.Size(), 10))
 	c.Response().WriteHeader(http.StatusOK)
@@ -219,6 +244,9 @@ func (res *cachedResponse) write(c echo.Context) error {
 	}
 	if res.encoding != "" {
 		h.Set(echo.HeaderContentEncoding, res.encoding)
+	}
+	if res.simplified != "" {
+		h.Set(simplifiedHeader, res.simplified)
 	}
 	h.Set(echo.HeaderContentLength, res.length)
 	c.Response().WriteHeader(http.StatusOK)
