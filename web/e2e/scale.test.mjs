@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import {
   api, eventually, gotoMap, incidentCount, matchedCount, openPage, useCasmap,
 } from './harness.mjs';
+import { paintedPixels } from './map-view.mjs';
 
 const GENERATED = 50000;
 const VIEW_LIMIT = 5000;
@@ -24,6 +25,16 @@ function clusterCounts(page) {
 // incidentRequests returns the items and clusters requests for incidents.
 function incidentRequests(requests) {
   return requests.map((u) => new URL(u)).filter((u) => /^\/api\/collections\/incidents\/(items|clusters)$/.test(u.pathname));
+}
+
+// geographyAsks returns, per layer, the zooms its items were asked at ('full' without zoom).
+function geographyAsks(requests, layers) {
+  const asks = Object.fromEntries(layers.map((id) => [id, []]));
+  for (const u of requests.map((r) => new URL(r))) {
+    const m = /^\/api\/collections\/([^/]+)\/items$/.exec(u.pathname);
+    if (m && m[1] in asks) asks[m[1]].push(u.searchParams.get('zoom') || 'full');
+  }
+  return asks;
 }
 
 // incidentStats returns the stats requests for incidents.
@@ -159,6 +170,43 @@ describe('map at scale', () => {
     }
     const bytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((n, e) => n + e.transferSize, 0));
     console.log(`scale: ${cols.get('incidents').itemCount} incidents, map ready in ${readyMs} ms, ${counts.length} clusters, ${bytes} bytes transferred in all`);
+    check();
+    await context.close();
+  });
+
+  test('geography the server sent whole is not asked for again closer in, and stays drawn', async () => {
+    const { server, browser } = app();
+    // Rivers come whole by zoom 9 (the server says so); borders do not.
+    const said = async (id, zoom) => (await fetch(`${server.url}/api/collections/${id}/items?limit=10000&zoom=${zoom}`)).headers.get('x-geometry-simplified');
+    assert.equal(await said('rivers', 9), 'false', 'rivers at zoom 9 are the stored lines');
+    assert.equal(await said('borders', 9), 'true', 'borders at zoom 9 are simplified');
+    const { page, check, context, requests } = await openPage(browser);
+    // Termez, on the Amu Darya, at zoom 10: geography fetched at detail 9.
+    await gotoMap(page, server.url, '#map=10/37.22/67.28&layers=borders,rivers');
+    await eventually(() => geographyAsks(requests, ['rivers']).rivers.join(), '9');
+    const riverPaths = () => page.locator('.leaflet-rivers-pane path').count();
+    assert.ok(await riverPaths() > 0, 'the Amu Darya is drawn at zoom 10');
+    const before = requests.length;
+    const since = () => geographyAsks(requests.slice(before), ['borders', 'rivers']);
+
+    await page.locator('.leaflet-control-zoom-in').click();
+    // Borders are asked again for zoom 11; the rivers' refine would go at the same moment.
+    assert.equal(await eventually(() => since().borders.join(), '11'), '11', 'borders are fetched finer at zoom 11');
+    await page.waitForTimeout(600);
+    assert.deepEqual(since().rivers, [], 'no rivers request from zoom 10 to 11: the page has them whole');
+    assert.ok(await riverPaths() > 0, 'the rivers are still drawn at zoom 11');
+    assert.ok(await paintedPixels(page, 'borders') > 0, 'the land is still painted at zoom 11');
+
+    const zoomTo = async (z) => {
+      await page.locator('.leaflet-control-zoom-in').click();
+      await page.waitForFunction((want) => window.location.hash.startsWith(`#map=${want}/`), z);
+    };
+    await zoomTo(12);
+    await zoomTo(13);
+    assert.equal(await eventually(() => since().borders.join(), '11,full'), '11,full', 'borders are fetched unsimplified at zoom 13');
+    await page.waitForTimeout(600);
+    assert.deepEqual(since().rivers, [], 'nor at zoom 13');
+    assert.ok(await riverPaths() > 0, 'the rivers are still drawn at zoom 13');
     check();
     await context.close();
   });

@@ -78,7 +78,8 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
       .catch(() => []);
     return pathList;
   };
-  async function getJSON(url, what, signal = undefined) {
+  // onResponse(res), if given, sees the response before its body is read.
+  async function getJSON(url, what, signal = undefined, onResponse = null) {
     let res;
     try {
       res = await fetchImpl(url, { headers: { Accept: 'application/geo+json, application/json' }, signal });
@@ -88,6 +89,7 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
     }
     const v = res.headers.get('x-data-version');
     if (v) dataVersion = v;
+    if (onResponse && res.ok) onResponse(res);
     if (!res.ok) {
       const p = await problemOf(res);
       const reason = [p.title || res.statusText || `HTTP ${res.status}`, p.detail].filter(Boolean).join(': ');
@@ -120,14 +122,20 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
      * items loads all of a layer's features as one FeatureCollection,
      * following rel=next links if the server pages them. zoom (line and
      * polygon layers only) has the server simplify geometries for that
-     * zoom; abort signal when the answer is no longer wanted.
+     * zoom; abort signal when the answer is no longer wanted. whole says
+     * the geometries are the stored ones: asked without zoom, or every
+     * page said none was simplified (X-Geometry-Simplified: false).
      */
     async items(collection, { zoom = undefined, signal = undefined } = {}) {
       const what = `the layer “${collection.title || collection.id}”`;
       let url = itemsPath(base, collection.id, { limit: 10000, zoom });
       const features = [];
+      let whole = true;
+      const sawPage = (res) => {
+        if (zoom !== undefined && res.headers.get('x-geometry-simplified') !== 'false') whole = false;
+      };
       for (let page = 0; url && page < MAX_PAGES; page++) {
-        const body = await getJSON(url, what, signal);
+        const body = await getJSON(url, what, signal, sawPage);
         if (!body || !Array.isArray(body.features)) {
           throw report(new ApiError(`Could not load ${what}: unexpected answer from the server.`, { url }));
         }
@@ -135,7 +143,7 @@ export function createApi({ base = '/api', banner, fetchImpl = (...a) => fetch(.
         const next = Array.isArray(body.links) ? body.links.find((l) => l && l.rel === 'next' && l.href) : null;
         url = next && body.features.length > 0 ? sameOrigin(next.href) : null;
       }
-      return { type: 'FeatureCollection', features };
+      return { type: 'FeatureCollection', features, whole };
     },
     /**
      * view loads what a large layer shows in one view: its clusters

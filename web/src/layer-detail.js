@@ -7,7 +7,9 @@
 // path of a layer on every zoom, which at a province's detail is what
 // stalls zooming.
 import L from 'leaflet';
-import { detailFor, refetchDetail, simplifies, zoomParam } from './detail-zoom.js';
+import {
+  FULL, detailFor, refetchDetail, simplifies, zoomParam,
+} from './detail-zoom.js';
 import { INFRA_LAYERS } from './style.js';
 
 const DEPTH = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
@@ -43,6 +45,13 @@ export function setGeometry(byId, features) {
   return changed;
 }
 
+// finest is the detail an answer fetched at detail gives: FULL when the
+// server said none of its geometries was simplified, so that no closer
+// zoom asks for the layer again (rivers and lakes are whole by zoom 9).
+function finest(detail, fc) {
+  return detail !== null && fc.whole ? FULL : detail;
+}
+
 /**
  * Detail loads one collection's features at the detail a zoom needs.
  * Options: collection, api, onRefine(features) called with finer features.
@@ -61,7 +70,7 @@ export const Detail = L.Class.extend({
   async load(zoom) {
     const at = this.simplified ? detailFor(zoom) : null;
     const fc = await this.options.api.items(this.options.collection, { zoom: at === null ? undefined : zoomParam(at) });
-    this.detail = at;
+    this.detail = finest(at, fc);
     return fc.features;
   },
 
@@ -90,7 +99,7 @@ export const Detail = L.Class.extend({
     this._pending = ctl;
     this.options.api.items(this.options.collection, { zoom: zoomParam(need), signal: ctl.signal }).then((fc) => {
       if (this._pending !== ctl) return;
-      this.detail = need;
+      this.detail = finest(need, fc);
       this.options.onRefine(fc.features);
     }).catch(() => {}).finally(() => {
       if (this._pending === ctl) this._pending = null;
