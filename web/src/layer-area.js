@@ -14,7 +14,7 @@ import { LabelLayer } from './layer-labels.js';
 import { areaLabel, minZoomFor } from './label-place.js';
 import { baseStyle, HIGHLIGHT, paneOf } from './style.js';
 import {
-  Detail, cullToView, setGeometry, targetBounds,
+  Detail, cullToView, dropIdleCanvas, setGeometry, targetBounds,
 } from './layer-detail.js';
 
 /** NAME_ZOOMS: the zoom range names show in, per layer (countries give way to provinces). */
@@ -140,6 +140,7 @@ export const AreaLayer = L.Layer.extend({
   _cullTo(bounds, opts) {
     if (!this._map) return;
     cullToView(bounds, this._geojson, this._byId.values(), (l) => l.setStyle(this._style(l.feature)), opts);
+    dropIdleCanvas(this._map, this._renderer, this._geojson);
   },
 
   _cullAnim(e) {

@@ -132,6 +132,19 @@ export function cullToView(bounds, group, layers, restyle, { addBack = true } = 
   }
 }
 
+/**
+ * dropIdleCanvas takes a fill canvas (renderer) off the map while group
+ * draws none of its shapes near the view. A canvas costs the browser its
+ * whole size in every frame, blank or not (it is copied to the compositor
+ * and blended over the map), so an empty one zoomed past (GBAO, lakes)
+ * made every frame of a pan dearer. Leaflet puts it back itself
+ * (map.getRenderer) when the first of its shapes is added again.
+ */
+export function dropIdleCanvas(map, renderer, group) {
+  if (!renderer || !map.hasLayer(renderer)) return;
+  if (!group.getLayers().some((l) => l.options.renderer === renderer)) map.removeLayer(renderer);
+}
+
 /** targetBounds is the view a zoom animation ends on (its zoomanim event). */
 export function targetBounds(map, e) {
   const px = map.getPixelBounds(e.center, e.zoom);

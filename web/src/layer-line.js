@@ -14,7 +14,7 @@ import { areaLabel, lineLabels, minZoomFor } from './label-place.js';
 import { featureStyle, HIGHLIGHT, INFRA_LAYERS, paneOf } from './style.js';
 import { statusOn } from './status.js';
 import {
-  Detail, cullToView, setGeometry, targetBounds,
+  Detail, cullToView, dropIdleCanvas, setGeometry, targetBounds,
 } from './layer-detail.js';
 
 /** RIVER_NAMES_FROM is the zoom rivers are named from; RIVER_NAMES_PLACED_TO the last zoom their names are placed again for. */
@@ -114,6 +114,7 @@ export const LineLayer = L.Layer.extend({
   _cullTo(bounds, opts) {
     if (!this._map || !this._detail.simplified) return;
     cullToView(bounds, this._geojson, this._byId.values(), (l) => l.setStyle && l.setStyle(this._style(l.feature)), opts);
+    dropIdleCanvas(this._map, this._fills, this._geojson);
   },
 
   _cullAnim(e) {
