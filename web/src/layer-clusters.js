@@ -104,7 +104,6 @@ export const ClusterLayer = L.Layer.extend({
     map.removeLayer(this._group);
     this._byId.clear();
     this._drawn.clear();
-    this._drawnZoom = null;
   },
 
   getEvents() {
@@ -163,18 +162,17 @@ export const ClusterLayer = L.Layer.extend({
       return;
     }
     if (ctl.signal.aborted || !this._map) return;
-    this._draw(body, clusters, z);
+    this._draw(body, clusters);
   },
 
   // A mark the last answer drew as well (the same cluster, or the same
   // incident) stays on the map: panning redraws only what came into view.
-  // After a zoom, when the cells are all new, the cluster marks that left
-  // are moved to the new clusters (a marker given a new div icon keeps its
-  // element), so a zoom changes marks rather than making them again.
-  _draw(body, clusters, zoom) {
+  // The cluster marks that left (all of them after a zoom, the cells
+  // panned out of view after a drag) are moved to the new clusters (a
+  // marker given a new div icon keeps its element), so the map changes
+  // marks rather than making and dropping them.
+  _draw(body, clusters) {
     const old = this._drawn;
-    const rezoomed = clusters && zoom !== this._drawnZoom;
-    this._drawnZoom = zoom;
     this._drawn = new Map();
     this._byId.clear();
     const fresh = [];
@@ -192,7 +190,7 @@ export const ClusterLayer = L.Layer.extend({
       if (!clusters) this._byId.set(String(f.id ?? ''), m);
       this._drawn.set(key, m);
     }
-    const spare = rezoomed ? [...old].filter(([k]) => k.startsWith('c|')) : [];
+    const spare = clusters ? [...old].filter(([k]) => k.startsWith('c|')) : [];
     for (const [key, f] of fresh) {
       let m;
       if (spare.length) {
