@@ -125,14 +125,15 @@ func version(t testing.TB, db *DB) geodata.Version {
 }
 
 // checkRTree fails the test unless the R*Tree holds exactly one row per
-// feature with the feature's box.
+// feature with the feature's box, layer and dates.
 func checkRTree(t testing.TB, db *DB) {
 	t.Helper()
 	const q = `SELECT
 	(SELECT count(*) FROM features),
 	(SELECT count(*) FROM features_rtree),
-	(SELECT count(*) FROM features AS f JOIN features_rtree AS r ON r.rid = f.rid
-		WHERE r.minx <= f.minx AND r.maxx >= f.maxx AND r.miny <= f.miny AND r.maxy >= f.maxy)`
+	(SELECT count(*) FROM features_rtree_of AS f JOIN features_rtree AS r ON r.rid = f.rid
+		WHERE r.minx <= f.minx AND r.maxx >= f.maxx AND r.miny <= f.miny AND r.maxy >= f.maxy
+			AND r.minl = f.minl AND r.maxl = f.maxl AND r.mint <= f.mint AND r.maxt >= f.maxt)`
 	var nf, nr, nmatch int
 	if err := db.r.QueryRow(q).Scan(&nf, &nr, &nmatch); err != nil {
 		t.Fatalf("count rtree: %v", err)

@@ -32,12 +32,18 @@ ON CONFLICT (layer, id) DO UPDATE SET
 	t_start = excluded.t_start, t_end = excluded.t_end`
 	dropStaging = `DROP TABLE temp.import_staging`
 
+	// After each chunk, what the suspended insert triggers would have
+	// done for its new rows (those past the largest rid before it), in one
+	// statement each.
+	chunkRTree = `INSERT INTO features_rtree (rid, minx, maxx, miny, maxy, minl, maxl, mint, maxt)
+SELECT rid, minx, maxx, miny, maxy, minl, maxl, mint, maxt FROM features_rtree_of WHERE rid > ?1`
+	chunkValues = `INSERT OR IGNORE INTO feature_values (layer_num, name, value, num, rid)
+SELECT layer_num, name, value, num, rid FROM feature_values_of WHERE rid > ?1`
+
 	// An import's new features get rids past the last one; their history
 	// is written after them, in key order (see 0007_bulk_import.sql),
 	// as the row trigger would have written it.
-	lastRID      = `SELECT coalesce(max(rid), 0) FROM features`
-	beginBulk    = `INSERT INTO bulk_write (id) VALUES (1)`
-	endBulk      = `DELETE FROM bulk_write`
+	maxRID       = `SELECT coalesce(max(rid), 0) FROM features`
 	bulkRevision = `INSERT INTO revisions (gen, kind, author, reviewer, reason, at, revert_to, proposal)
 SELECT m.generation + 1, coalesce(w.kind, 'import'), coalesce(w.author, ''), coalesce(w.reviewer, ''),
 	coalesce(w.reason, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), w.revert_to, w.proposal
@@ -70,20 +76,25 @@ type importer struct {
 	written int // features written, the first of those staged
 	props   map[string]bool
 	ids     idIndex
+	top     int64 // the largest rid after the last chunk written
+	// triggers are the insert triggers suspended for the import.
+	triggers *suspendedTriggers
 }
 
 // newImporter starts an import into layer in tx.
 func newImporter(ctx context.Context, tx *sql.Tx, layer string) (*importer, error) {
 	im := &importer{tx: tx, layer: layer, inOrder: true, props: map[string]bool{}, ids: idIndex{seed: maphash.MakeSeed()}}
-	if err := tx.QueryRowContext(ctx, lastRID).Scan(&im.last); err != nil {
+	if err := tx.QueryRowContext(ctx, maxRID).Scan(&im.last); err != nil {
 		return nil, err
 	}
-	for _, q := range []string{beginBulk, createStaging} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return nil, err
-		}
-	}
+	im.top = im.last
 	var err error
+	if im.triggers, err = suspendTriggers(ctx, tx); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, createStaging); err != nil {
+		return nil, err
+	}
 	im.stage, err = tx.PrepareContext(ctx, insertStaging)
 	return im, err
 }
@@ -123,13 +134,19 @@ func (im *importer) add(ctx context.Context, r stagedRow) error {
 }
 
 // write moves the features staged since the last write into the layer,
-// in the order given.
+// in the order given, and adds the new ones to the R*Tree and the filter
+// values.
 func (im *importer) write(ctx context.Context, order string) error {
 	if _, err := im.tx.ExecContext(ctx, fmt.Sprintf(moveStaging, order), im.layer, im.written); err != nil {
 		return err
 	}
+	for _, q := range []string{chunkRTree, chunkValues} {
+		if _, err := im.tx.ExecContext(ctx, q, im.top); err != nil {
+			return err
+		}
+	}
 	im.written = im.n
-	return nil
+	return im.tx.QueryRowContext(ctx, maxRID).Scan(&im.top)
 }
 
 // finish checks the import's ids, writes the rest of what was staged (in
@@ -153,11 +170,11 @@ func (im *importer) finish(ctx context.Context) error {
 	steps := []struct {
 		query string
 		args  []any
-	}{{dropStaging, nil}, {endBulk, nil}, {bulkRevision, []any{im.last}}, {bulkHistory, []any{im.last}}}
+	}{{dropStaging, nil}, {bulkRevision, []any{im.last}}, {bulkHistory, []any{im.last}}}
 	for _, s := range steps {
 		if _, err := im.tx.ExecContext(ctx, s.query, s.args...); err != nil {
 			return err
 		}
 	}
-	return nil
+	return im.triggers.restore(ctx, im.tx)
 }
