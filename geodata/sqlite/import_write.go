@@ -16,9 +16,6 @@ const (
 	properties TEXT NOT NULL, geometry BLOB NOT NULL,
 	minx REAL NOT NULL, miny REAL NOT NULL, maxx REAL NOT NULL, maxy REAL NOT NULL,
 	t_start INTEGER, t_end INTEGER)`
-	insertStaging = `INSERT INTO import_staging
-	(hkey, n, id, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	// moveStaging writes the features staged after the nth, each
 	// replacing the layer's feature with its id.
 	// WHERE n > ?2 tells the parser the ON CONFLICT belongs to the INSERT.
@@ -69,7 +66,7 @@ type importer struct {
 	tx      *sql.Tx
 	layer   string
 	last    int64 // the largest rid before the import; new rows come after it
-	stage   *sql.Stmt
+	stage   *stager
 	inOrder bool // whether every feature so far came in spatial order
 	lastKey uint64
 	n       int // features staged
@@ -95,14 +92,14 @@ func newImporter(ctx context.Context, tx *sql.Tx, layer string) (*importer, erro
 	if _, err := tx.ExecContext(ctx, createStaging); err != nil {
 		return nil, err
 	}
-	im.stage, err = tx.PrepareContext(ctx, insertStaging)
+	im.stage, err = newStager(ctx, tx)
 	return im, err
 }
 
 // close releases the importer's statement.
 func (im *importer) close() {
 	if im.stage != nil {
-		im.stage.Close()
+		im.stage.close()
 	}
 }
 
@@ -120,11 +117,7 @@ func (im *importer) add(ctx context.Context, r stagedRow) error {
 	im.ids.add(r.id, r.n)
 	im.inOrder = im.inOrder && r.hkey >= im.lastKey
 	im.lastKey = r.hkey
-	// The driver watches a context that can end with a goroutine for
-	// each call, which costs more than the insert; ctx is checked above
-	// instead, every 1024 features.
-	if _, err := im.stage.ExecContext(context.WithoutCancel(ctx), int64(r.hkey), r.n, r.id, r.properties, r.geometry,
-		r.minx, r.miny, r.maxx, r.maxy, r.start, r.end); err != nil {
+	if err := im.stage.add(ctx, r); err != nil {
 		return err
 	}
 	if im.inOrder && im.n-im.written >= importChunk {
@@ -137,6 +130,9 @@ func (im *importer) add(ctx context.Context, r stagedRow) error {
 // in the order given, and adds the new ones to the R*Tree and the filter
 // values.
 func (im *importer) write(ctx context.Context, order string) error {
+	if err := im.stage.flush(ctx); err != nil {
+		return err
+	}
 	if _, err := im.tx.ExecContext(ctx, fmt.Sprintf(moveStaging, order), im.layer, im.written); err != nil {
 		return err
 	}
@@ -153,6 +149,9 @@ func (im *importer) write(ctx context.Context, order string) error {
 // spatial order when there is much of it, in file order when not), and
 // the history of the new features.
 func (im *importer) finish(ctx context.Context) error {
+	if err := im.stage.flush(ctx); err != nil {
+		return err
+	}
 	if err := im.ids.check(ctx, im.tx); err != nil {
 		return err
 	}
@@ -165,7 +164,7 @@ func (im *importer) finish(ctx context.Context) error {
 			return err
 		}
 	}
-	im.stage.Close()
+	im.stage.close()
 	im.stage = nil
 	steps := []struct {
 		query string
