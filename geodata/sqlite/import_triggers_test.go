@@ -40,9 +40,16 @@ WHERE type = 'trigger' AND tbl_name = 'features' AND sql LIKE '%AFTER INSERT%'`)
 	if left != 0 {
 		t.Errorf("%d insert triggers of features left while importing; the import does not do their work", left)
 	}
-	for _, q := range []string{chunkRTree, chunkValues} {
-		if plan := explain(t, db, q, 0); !strings.Contains(plan, "SEARCH f USING INTEGER PRIMARY KEY (rowid>?)") {
-			t.Errorf("a chunk's statement reads more than the chunk's rows:\n%s\n%s", q, plan)
+	for _, tc := range []struct {
+		query string
+		args  []any
+		want  string
+	}{
+		{chunkRTree, []any{"incidents", 0}, "SEARCH f USING COVERING INDEX features_list (layer=? AND rid>?)"},
+		{chunkValues, []any{0}, "SEARCH f USING INTEGER PRIMARY KEY (rowid>?)"},
+	} {
+		if plan := explain(t, db, tc.query, tc.args...); !strings.Contains(plan, tc.want) {
+			t.Errorf("a chunk's statement reads more than the chunk's rows:\n%s\n%s", tc.query, plan)
 		}
 	}
 }

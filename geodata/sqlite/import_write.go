@@ -30,10 +30,10 @@ ON CONFLICT (layer, id) DO UPDATE SET
 	dropStaging = `DROP TABLE temp.import_staging`
 
 	// After each chunk, what the suspended insert triggers would have
-	// done for its new rows (those past the largest rid before it), in one
-	// statement each.
+	// done for its new rows (the layer's rows past the largest rid before
+	// it), in one statement each.
 	chunkRTree = `INSERT INTO features_rtree (rid, minx, maxx, miny, maxy, minl, maxl, mint, maxt)
-SELECT rid, minx, maxx, miny, maxy, minl, maxl, mint, maxt FROM features_rtree_of WHERE rid > ?1`
+SELECT rid, minx, maxx, miny, maxy, minl, maxl, mint, maxt FROM features_rtree_of WHERE layer = ?1 AND rid > ?2`
 	chunkValues = `INSERT OR IGNORE INTO feature_values (layer_num, name, value, num, rid)
 SELECT layer_num, name, value, num, rid FROM feature_values_of WHERE rid > ?1`
 
@@ -136,10 +136,11 @@ func (im *importer) write(ctx context.Context, order string) error {
 	if _, err := im.tx.ExecContext(ctx, fmt.Sprintf(moveStaging, order), im.layer, im.written); err != nil {
 		return err
 	}
-	for _, q := range []string{chunkRTree, chunkValues} {
-		if _, err := im.tx.ExecContext(ctx, q, im.top); err != nil {
-			return err
-		}
+	if _, err := im.tx.ExecContext(ctx, chunkRTree, im.layer, im.top); err != nil {
+		return err
+	}
+	if _, err := im.tx.ExecContext(ctx, chunkValues, im.top); err != nil {
+		return err
 	}
 	im.written = im.n
 	return im.tx.QueryRowContext(ctx, maxRID).Scan(&im.top)

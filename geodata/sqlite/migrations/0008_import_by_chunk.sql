@@ -15,9 +15,10 @@
 
 -- The R*Tree row of a feature, for the trigger and the import alike: its
 -- box, its layer's number, and its date span (an empty span far in the
--- past when it has none; see 0006).
+-- past when it has none; see 0006). With its layer's id, the rows of a
+-- layer past a rid are read from features_list, without the wide rows.
 CREATE VIEW features_rtree_of AS
-SELECT f.rid AS rid, f.minx AS minx, f.maxx AS maxx, f.miny AS miny, f.maxy AS maxy,
+SELECT f.layer AS layer, f.rid AS rid, f.minx AS minx, f.maxx AS maxx, f.miny AS miny, f.maxy AS maxy,
 	l.num AS minl, l.num AS maxl, coalesce(f.t_start, -1e30) AS mint, coalesce(f.t_end, -1e30) AS maxt
 FROM features AS f JOIN layers AS l ON l.id = f.layer;
 
