@@ -147,8 +147,8 @@ func (im *importer) write(ctx context.Context, order string) error {
 }
 
 // finish checks the import's ids, writes the rest of what was staged (in
-// spatial order when there is much of it, in file order when not), and
-// the history of the new features.
+// spatial order when there is much of it, in file order when not) and
+// the history of the new features, and restores the insert triggers.
 func (im *importer) finish(ctx context.Context) error {
 	if err := im.stage.flush(ctx); err != nil {
 		return err
