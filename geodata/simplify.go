@@ -72,41 +72,11 @@ func SimplifyWhole(g orb.Geometry, zoom int) (orb.Geometry, bool) {
 
 // pointCount is the number of points in g.
 func pointCount(g orb.Geometry) int {
-	switch g := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.MultiPoint:
-		return len(g)
-	case orb.LineString:
-		return len(g)
-	case orb.Ring:
-		return len(g)
-	case orb.MultiLineString:
-		n := 0
-		for _, l := range g {
-			n += len(l)
-		}
-		return n
-	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range g {
-			n += pointCount(p)
-		}
-		return n
-	case orb.Collection:
-		n := 0
-		for _, part := range g {
-			n += pointCount(part)
-		}
-		return n
+	n := 0
+	for range Points(g) {
+		n++
 	}
-	return 0
+	return n
 }
 
 // minRing is the fewest points of a closed ring that encloses an area.
