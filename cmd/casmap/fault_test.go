@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -110,6 +111,9 @@ func TestImportSurvivesKill(t *testing.T) {
 		t.Fatalf("casmap seed: %v\n%s", err, out)
 	}
 	want, version := checkIncidents(t, path)
+	// An import drops and remakes the layer's insert triggers inside its
+	// transaction: a kill at any point must leave them as they were.
+	schema := triggerSchema(t, path)
 	triggers := []killTrigger{
 		{after: 50 * time.Millisecond},
 		{walMin: 64 << 10},
@@ -130,6 +134,9 @@ func TestImportSurvivesKill(t *testing.T) {
 			t.Fatalf("iteration %d (%s): %v", i, trig, err)
 		}
 		got, gotVersion := checkIncidents(t, path)
+		if now := triggerSchema(t, path); now != schema {
+			t.Fatalf("iteration %d (%s): the triggers changed:\n%s\nwant\n%s", i, trig, now, schema)
+		}
 		outcome := ""
 		switch {
 		case got == want && gotVersion == version:
@@ -233,6 +240,22 @@ func checkIncidents(t *testing.T, path string) (int, geodata.Version) {
 		t.Fatalf("version of %s: %v", path, err)
 	}
 	return page.Matched, v
+}
+
+// triggerSchema returns the definitions of the triggers in the database
+// at path.
+func triggerSchema(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var defs string
+	if err := db.QueryRow(`SELECT group_concat(sql, char(10)) FROM (SELECT sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name)`).Scan(&defs); err != nil {
+		t.Fatalf("triggers of %s: %v", path, err)
+	}
+	return defs
 }
 
 // writeACLED writes n ACLED-style incidents with ids prefix0, prefix1...
