@@ -34,7 +34,7 @@ func TestImportSuspendsEveryInsertTrigger(t *testing.T) {
 	}
 	var left int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema
-WHERE type = 'trigger' AND tbl_name = 'features' AND sql LIKE '%AFTER INSERT%'`).Scan(&left); err != nil {
+WHERE type = 'trigger' AND tbl_name = 'features' AND sql LIKE '% INSERT ON features%'`).Scan(&left); err != nil {
 		t.Fatal(err)
 	}
 	if left != 0 {
