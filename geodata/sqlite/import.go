@@ -40,14 +40,22 @@ func (db *DB) ImportStream(ctx context.Context, layer string, features iter.Seq2
 }
 
 func (db *DB) importStream(ctx context.Context, layer string, features iter.Seq2[geodata.Feature, error]) (int, error) {
+	// The import holds the write connection from its first pragma to the
+	// last, so no other write can find CHECKs turned off (see move).
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	defer checksBackOn(conn)
 	// A statement journal, the staging table and its sort go to temporary
 	// files, not memory: an import of any size stays within the cache.
 	for _, pragma := range importPragmas {
-		if _, err := db.w.ExecContext(ctx, pragma); err != nil {
+		if _, err := conn.ExecContext(ctx, pragma); err != nil {
 			return 0, err
 		}
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}

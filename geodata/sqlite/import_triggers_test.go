@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -55,15 +56,23 @@ WHERE type = 'trigger' AND tbl_name = 'features' AND sql LIKE '% INSERT ON featu
 }
 
 // TestImportRestoresTriggers imports into a layer, successfully and not,
-// and checks that the triggers are as they were and work: a feature
+// and checks that the triggers are as they were and work (a feature
 // inserted afterwards has its R*Tree row, its filter values and its
-// history.
+// history) and that the CHECKs the import turns off are on again.
 func TestImportRestoresTriggers(t *testing.T) {
-	ctx := context.Background()
-	many := func(n int, last error) iter.Seq2[geodata.Feature, error] {
+	// many yields n features in spatial order, so the import writes them a
+	// chunk at a time, then last; it cancels the import at the cancelAt-th.
+	many := func(n int, last error, cancelAt int, cancel func()) iter.Seq2[geodata.Feature, error] {
+		fs := make([]geodata.Feature, n)
+		for i := range fs {
+			fs[i] = feature(fmt.Sprintf("t-%05d", i), orb.Point{60 + float64(i%90)*0.1, 35 + float64(i/90)*0.01}, map[string]any{"date": "2024-01-01", "category": "attack"})
+		}
+		slices.SortStableFunc(fs, func(a, b geodata.Feature) int { return cmp.Compare(HilbertKey(a.Geometry), HilbertKey(b.Geometry)) })
 		return func(yield func(geodata.Feature, error) bool) {
-			for i := range n {
-				f := feature(fmt.Sprintf("t-%05d", i), orb.Point{60 + float64(i%90)*0.1, 35}, map[string]any{"date": "2024-01-01", "category": "attack"})
+			for i, f := range fs {
+				if i == cancelAt {
+					cancel()
+				}
 				if !yield(f, nil) {
 					return
 				}
@@ -76,22 +85,32 @@ func TestImportRestoresTriggers(t *testing.T) {
 	broken := errors.New("the file is cut short")
 	for _, tc := range []struct {
 		name     string
-		features iter.Seq2[geodata.Feature, error]
+		n        int
+		last     error
+		cancelAt int
 		wantErr  error
 	}{
-		{"an import of chunks", many(2*importChunk+5, nil), nil},
-		{"a small import", many(3, nil), nil},
-		{"an import that fails after a chunk", many(importChunk+5, broken), broken},
-		{"an empty import", many(0, nil), nil},
+		{"an import of chunks", 2*importChunk + 5, nil, -1, nil},
+		{"a small import", 3, nil, -1, nil},
+		{"an import that fails after a chunk", importChunk + 5, broken, -1, broken},
+		// The import runs behind the file by up to a chunk.
+		{"an import cancelled after a chunk", 4 * importChunk, nil, 3 * importChunk, context.Canceled},
+		{"an empty import", 0, nil, -1, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := seeded(t)
 			before := triggerDefs(t, db)
-			if _, err := db.ImportStream(ctx, "incidents", tc.features); !errors.Is(err, tc.wantErr) {
+			importCtx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if _, err := db.ImportStream(importCtx, "incidents", many(tc.n, tc.last, tc.cancelAt, cancel)); !errors.Is(err, tc.wantErr) {
 				t.Fatalf("ImportStream = %v, want %v", err, tc.wantErr)
 			}
 			if after := triggerDefs(t, db); !slices.Equal(after, before) {
 				t.Errorf("triggers after the import:\n%q\nwant\n%q", after, before)
+			}
+			ctx := context.Background()
+			if _, err := db.w.ExecContext(ctx, `UPDATE features SET origin = 'neither' WHERE rid = (SELECT max(rid) FROM features)`); err == nil || !strings.Contains(err.Error(), "CHECK constraint failed") {
+				t.Errorf("a write breaking a CHECK after the import: %v, want the CHECK to fail it", err)
 			}
 			_, err := db.w.ExecContext(ctx, `INSERT INTO features (layer, id, origin, properties, geometry, minx, miny, maxx, maxy)
 SELECT 'incidents', 'after-import', 'import', '{"category":"protest"}', geometry, minx, miny, maxx, maxy FROM features LIMIT 1`)
