@@ -10,9 +10,10 @@ import (
 )
 
 // The conditions a candidate row is checked against, on the columns of
-// features_list (the box and dates) and through feature_values_rid (the
-// properties): none reads the row's properties or geometry. Each is a
-// constant; outside values only ever travel as arguments.
+// features_list (the box and dates) and through the keys of
+// feature_values (the properties): none reads the row's properties or
+// geometry. Each is a constant; outside values only ever travel as
+// arguments.
 const (
 	checkBBox = `f.maxx >= ? AND f.minx <= ? AND f.maxy >= ? AND f.miny <= ?`
 	// Undated features never match a time filter, even one open at both
@@ -20,13 +21,17 @@ const (
 	checkDated        = `f.t_start IS NOT NULL`
 	checkEndsAfter    = `f.t_end >= ?`
 	checkStartsBefore = `f.t_start <= ?`
-	// checkValue matches when the property, or any scalar in it when it is
-	// a list, equals one of the values as text, or one of the numbers as a
-	// number ("3.0" matches 3). The list placeholders are filled in by
+	// checkText matches when the property, or any scalar in it when it is
+	// a list, equals one of the values as text: one lookup of the key of
+	// feature_values for each. The list placeholders are filled in by
 	// inList.
-	checkValue = `EXISTS (SELECT 1 FROM feature_values AS v INDEXED BY feature_values_rid
-	WHERE v.rid = f.rid AND v.name = ? AND (v.value IN (%s) OR v.num IN (%s)))`
-	checkRange = `EXISTS (SELECT 1 FROM feature_values AS v INDEXED BY feature_values_rid
+	checkText = `EXISTS (SELECT 1 FROM feature_values AS v
+	WHERE v.layer_num = ? AND v.name = ? AND v.value IN (%s) AND v.rid = f.rid)`
+	// checkNumber matches when it equals one of them as a number ("3.0"
+	// matches 3), from the row's own numbers.
+	checkNumber = `EXISTS (SELECT 1 FROM feature_values AS v INDEXED BY feature_values_rid_num
+	WHERE v.rid = f.rid AND v.name = ? AND v.num IN (%s))`
+	checkRange = `EXISTS (SELECT 1 FROM feature_values AS v INDEXED BY feature_values_rid_num
 	WHERE v.rid = f.rid AND v.name = ? AND v.num >= ? AND v.num <= ?)`
 )
 
@@ -49,9 +54,10 @@ func (w *where) sql() string {
 	return strings.Join(w.conds, " AND ")
 }
 
-// checks returns the conditions of q that a candidate row must meet: all
-// of its filters but proximity, which is measured in Go.
-func checks(q geodata.Query) *where {
+// checks returns the conditions of q, on the layer numbered layerNum,
+// that a candidate row must meet: all of its filters but proximity, which
+// is measured in Go.
+func checks(q geodata.Query, layerNum int64) *where {
 	w := &where{}
 	if b := q.BBox; b != nil {
 		w.add(checkBBox, b.Min.X(), b.Max.X(), b.Min.Y(), b.Max.Y())
@@ -68,8 +74,13 @@ func checks(q geodata.Query) *where {
 	// Sorted, so one set of filters always makes the same statement.
 	for _, name := range sortedKeys(q.Props) {
 		texts, nums := filterValues(q.Props[name])
-		w.add(strings.Replace(strings.Replace(checkValue, "%s", inList(len(texts)), 1), "%s", inList(len(nums)), 1),
-			append(append([]any{name}, texts...), nums...)...)
+		text := strings.Replace(checkText, "%s", inList(len(texts)), 1)
+		if len(nums) == 0 {
+			w.add(text, append([]any{layerNum, name}, texts...)...)
+			continue
+		}
+		w.add("("+text+" OR "+strings.Replace(checkNumber, "%s", inList(len(nums)), 1)+")",
+			append(append(append([]any{layerNum, name}, texts...), name), nums...)...)
 	}
 	for _, name := range sortedKeys(q.Ranges) {
 		lo, hi := rangeBounds(q.Ranges[name])

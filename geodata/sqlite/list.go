@@ -65,7 +65,7 @@ func (db *DB) Features(ctx context.Context, q geodata.Query, yield func(geodata.
 	if err != nil {
 		return geodata.PageInfo{}, fmt.Errorf("sqlite: plan %s: %w", q.Layer, err)
 	}
-	r := pageRun{tx: tx, fetchStmt: db.fetch, layer: q.Layer, checks: checks(q), near: near, yield: yield, budget: db.bounds.scanBudget, met: p.met, raw: q.RawProperties}
+	r := pageRun{tx: tx, fetchStmt: db.fetch, layer: q.Layer, checks: checks(q, l.num), near: near, yield: yield, budget: db.bounds.scanBudget, met: p.met, raw: q.RawProperties}
 	if p.measured {
 		r.near = nil
 	}

@@ -41,7 +41,7 @@ func explain(t testing.TB, db *DB, query string, args ...any) string {
 func TestStatementsUseIndexes(t *testing.T) {
 	db := seeded(t)
 	all := checks(geodata.Query{BBox: bound(60, 30, 70, 40), Interval: &geodata.Interval{Start: day("2022-01-01"), End: day("2023-01-01")},
-		Props: map[string][]string{"category": {"attack", "plot"}}, Ranges: map[string]geodata.Range{"fatalities": {Min: ptr(1.0)}}})
+		Props: map[string][]string{"category": {"attack", "plot"}, "fatalities": {"3.0"}}, Ranges: map[string]geodata.Range{"fatalities": {Min: ptr(1.0)}}}, 1)
 	tests := []struct {
 		name  string
 		query string
@@ -54,7 +54,8 @@ func TestStatementsUseIndexes(t *testing.T) {
 		{"range", rangeRids, []any{1, "fatalities", 1.0, 5.0, 10}, []string{"USING COVERING INDEX feature_values_num (layer_num=? AND name=? AND num>? AND num<?)"}},
 		{"rtree", rtreeRids + rtreeBox + rtreeFrom + rtreeTo + ` LIMIT ?`, []any{1, 60, 70, 30, 40, 0, 1, 10}, []string{"VIRTUAL TABLE INDEX"}},
 		{"check", checkChunk + all.sql() + checkOrder, append([]any{"incidents", "[1,2,3]"}, all.args...), []string{
-			"USING COVERING INDEX features_list (layer=? AND rid=?", "USING COVERING INDEX feature_values_rid (rid=? AND name=?"}},
+			"USING COVERING INDEX features_list (layer=? AND rid=?", "USING PRIMARY KEY (layer_num=? AND name=? AND value=? AND rid=?)",
+			"USING COVERING INDEX feature_values_rid_num (rid=? AND name=? AND num=?)", "USING COVERING INDEX feature_values_rid_num (rid=? AND name=? AND num>? AND num<?)"}},
 		{"fetch", fetchChunk, []any{"[1,2,3]"}, []string{"USING INTEGER PRIMARY KEY (rowid=?)"}},
 		{"export", exportFeatures, []any{"incidents"}, []string{"USING INDEX features_list (layer=?)"}},
 	}
