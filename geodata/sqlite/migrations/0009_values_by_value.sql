@@ -3,9 +3,9 @@
 --
 -- feature_values_rid (0006) held every filter value a second time, by
 -- rid: a million incidents have some 6.75 million values, whose copy
--- took 206 MB of the file and 9 of the 109 seconds their import took
--- (bench/scale.sh). Numbers are 0.75 million of them. The copy served
--- three things, which now go as follows.
+-- took 206 MB of the file and 9 of the 109 seconds a profiled import of
+-- them took (casmap import of bench/scale.sh's export). Numbers are 0.75
+-- million of them. The copy served three things, which now go as follows.
 -- - Checking an equality filter on a row another index found: the key
 --   of feature_values names the layer, the property, the value and the
 --   rid, so each value the filter lists is one lookup of the key.
