@@ -206,6 +206,44 @@ describe('filters, URL state and search', () => {
     await context.close();
   });
 
+  test('a layer turned off just after a zoom is a step of its own: Back turns it on again, at the new zoom', async () => {
+    setup();
+    const { page, check, context } = await openPage(browser);
+    await gotoMap(page, server.url, '#map=6/38/68');
+    const entries = await page.evaluate(() => window.history.length);
+    // The click on the layer comes as soon as the zoom has ended, before
+    // the page writes the new view into the URL (it waits for the map to
+    // settle).
+    const zoomedThenToggled = await page.evaluate(async () => {
+      const pane = document.querySelector('.leaflet-map-pane');
+      const frame = () => new Promise((resolve) => { requestAnimationFrame(resolve); });
+      document.querySelector('.leaflet-control-zoom-in').click();
+      let waited = 0;
+      while (!pane.classList.contains('leaflet-zoom-anim') && waited++ < 120) await frame();
+      const animated = pane.classList.contains('leaflet-zoom-anim');
+      while (pane.classList.contains('leaflet-zoom-anim')) await frame();
+      const hashBefore = window.location.hash;
+      document.querySelector('#layer-toggle-railways').click();
+      return { animated, hashBefore };
+    });
+    assert.ok(zoomedThenToggled.animated, 'the zoom was animated, so the click came right after it ended');
+    assert.match(zoomedThenToggled.hashBefore, /map=6\//, 'the new view was not yet in the URL when the layer was turned off');
+    const params = () => page.evaluate(() => Object.fromEntries(new URLSearchParams(window.location.hash.slice(1))));
+    assert.equal(await page.evaluate(() => window.history.length), entries + 1, 'turning the layer off is one new history entry');
+    let now = await params();
+    assert.match(now.map, /^7\//, 'at the new zoom');
+    assert.ok(!now.layers.split(',').includes('railways'), `without railways: ${now.layers}`);
+
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector('#layer-toggle-railways')?.checked);
+    now = await params();
+    assert.match(now.map, /^7\//, 'Back keeps the zoom, which belongs to the entry it was made in');
+    assert.ok(now.layers.split(',').includes('railways'), `railways again: ${now.layers}`);
+    assert.ok(await page.locator('.leaflet-railways-pane path').count() > 0, 'and drawn');
+    check();
+    await context.close();
+  });
+
   test('search finds a place by any name, ignoring case and accents, from the keyboard', async () => {
     setup();
     const places = (await api(server.url, '/api/collections/places/items?limit=10000')).features;

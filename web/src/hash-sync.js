@@ -17,6 +17,9 @@ export const HashSync = L.Class.extend({
     L.setOptions(this, options);
     this._applying = false;
     this._timer = null;
+    // What the current history entry holds besides the view: a move not
+    // yet written goes into it with these, not with a change made since.
+    this._entry = this._stateNow();
     const { state, map, win } = this.options;
     for (const ev of ['filter', 'select', 'visible', 'table']) state.on(ev, this._onState, this);
     map.on('movestart', this._onMoveStart, this);
@@ -25,29 +28,21 @@ export const HashSync = L.Class.extend({
     L.DomEvent.on(win, 'pagehide', this.flush, this);
   },
 
-  /** hash is what the URL says now. */
-  hash() {
-    const { state, map, order } = this.options;
+  /** hash is what the URL says for the map's view and entry (the state now unless given). */
+  hash(entry = this._stateNow()) {
+    const { map } = this.options;
     const c = map.getCenter();
-    return formatHash({
-      view: { zoom: map.getZoom(), lat: c.lat, lng: c.lng },
-      layers: order.filter((id) => state.isVisible(id)),
-      filter: state.filter,
-      sel: state.sel,
-      table: state.table,
-    });
+    return formatHash({ view: { zoom: map.getZoom(), lat: c.lat, lng: c.lng }, ...entry });
   },
 
   /** write puts the state in the URL, as a new history entry if push. */
   write(push) {
     if (this._applying) return;
-    // A move not yet written belongs to the entry it was made in.
+    // A move not yet written belongs to the entry it was made in, with
+    // that entry's layers, filter and selection.
     if (push) this.flush();
-    const { win } = this.options;
-    const hash = this.hash();
-    if (hash === win.location.hash) return;
-    if (push) win.history.pushState(null, '', hash);
-    else win.history.replaceState(null, '', hash);
+    this._entry = this._stateNow();
+    this._put(this.hash(this._entry), push);
   },
 
   /** permalink is the URL of the page as it is now, the last move written. */
@@ -60,7 +55,28 @@ export const HashSync = L.Class.extend({
   flush() {
     if (this._timer === null) return;
     this._cancel();
-    this.write(false);
+    this._writeView();
+  },
+
+  // _writeView puts the view in the current entry.
+  _writeView() {
+    if (!this._applying) this._put(this.hash(this._entry), false);
+  },
+
+  // _put writes hash as a new entry if push, else over the current one.
+  _put(hash, push) {
+    const { win } = this.options;
+    if (hash === win.location.hash) return;
+    if (push) win.history.pushState(null, '', hash);
+    else win.history.replaceState(null, '', hash);
+  },
+
+  // _stateNow is what the state puts in the URL besides the view.
+  _stateNow() {
+    const { state, order } = this.options;
+    return {
+      layers: order.filter((id) => state.isVisible(id)), filter: state.filter, sel: state.sel, table: state.table,
+    };
   },
 
   _cancel() {
@@ -79,7 +95,7 @@ export const HashSync = L.Class.extend({
     this._cancel();
     this._timer = setTimeout(() => {
       this._timer = null;
-      this.write(false);
+      this._writeView();
     }, this.options.settleMs);
   },
 
@@ -105,6 +121,7 @@ export const HashSync = L.Class.extend({
       else state.clearSelection({ push: false });
     } finally {
       this._applying = false;
+      this._entry = this._stateNow();
     }
   },
 });
