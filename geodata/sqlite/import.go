@@ -20,12 +20,12 @@ func (db *DB) Import(ctx context.Context, layer string, features []geodata.Featu
 
 // ImportStream is Import for a stream of any length: features are read
 // one at a time (an error from the stream aborts the import) and written
-// in one transaction, or not at all. Each is staged; while they come in
-// spatial (Hilbert) order they are written a chunk at a time as the next
-// are decoded, and from the first that does not, the rest are written in
-// that order at the end, so rowids follow the map and a bbox query reads
-// few pages. An empty stream changes nothing. It returns how many
-// features it wrote.
+// in one transaction, or not at all. Each is staged; those that come in
+// spatial (Hilbert) order are written a chunk at a time as the next are
+// decoded, and the others (strays in an ordered file, or a whole file in
+// no order) are written in that order at the end (see spatialRun), so
+// rowids follow the map and a bbox query reads few pages. An empty
+// stream changes nothing. It returns how many features it wrote.
 func (db *DB) ImportStream(ctx context.Context, layer string, features iter.Seq2[geodata.Feature, error]) (int, error) {
 	n, err := db.importStream(ctx, layer, features)
 	switch {

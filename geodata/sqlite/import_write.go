@@ -17,18 +17,28 @@ const (
 	properties TEXT NOT NULL, geometry BLOB NOT NULL,
 	minx REAL NOT NULL, miny REAL NOT NULL, maxx REAL NOT NULL, maxy REAL NOT NULL,
 	t_start INTEGER, t_end INTEGER)`
-	// moveStaging writes the features staged after the nth, each
-	// replacing the layer's feature with its id.
-	// WHERE n > ?2 tells the parser the ON CONFLICT belongs to the INSERT.
+	// The features set aside to be written at the end (see spatialRun).
+	createLate = `CREATE TEMP TABLE import_late (n INTEGER PRIMARY KEY)`
+	addLate    = `INSERT INTO import_late (n) SELECT value FROM json_each(?)`
+	// moveStaging writes the staged features that a WHERE clause picks,
+	// each replacing the layer's feature with its id; the WHERE also tells
+	// the parser the ON CONFLICT belongs to the INSERT.
 	moveStaging = `INSERT INTO features
 	(layer, id, origin, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
 SELECT ?1, id, 'import', properties, geometry, minx, miny, maxx, maxy, t_start, t_end
-FROM import_staging WHERE n > ?2 ORDER BY %s
+FROM import_staging WHERE %s ORDER BY %s
 ON CONFLICT (layer, id) DO UPDATE SET
 	origin = 'import', properties = excluded.properties, geometry = excluded.geometry,
 	minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,
 	t_start = excluded.t_start, t_end = excluded.t_end`
+	// What a move picks: the features of a batch that came in order (those
+	// after the ?2nd up to the ?3rd, but those set aside), those set aside,
+	// and all of them.
+	pickRun     = `n > ?2 AND n <= ?3 AND n NOT IN (SELECT n FROM temp.import_late)`
+	pickLate    = `n IN (SELECT n FROM temp.import_late)`
+	pickAll     = `n > 0`
 	dropStaging = `DROP TABLE temp.import_staging`
+	dropLate    = `DROP TABLE temp.import_late`
 	checksOff   = `PRAGMA ignore_check_constraints = ON`
 	checksOn    = `PRAGMA ignore_check_constraints = OFF`
 
@@ -58,9 +68,9 @@ SET op = CASE WHEN before_geometry IS NULL THEN 'create' ELSE 'replace' END`
 )
 
 // importChunk is how many features an import stages before it writes
-// them, while they come in spatial order: enough that each write is one
-// statement over many rows, few enough that the workers, which run ahead
-// by as many, hold some ten megabytes.
+// those of them that come in spatial order: enough that each write is
+// one statement over many rows, few enough that the workers, which run
+// ahead by as many, hold some ten megabytes.
 const importChunk = 8192
 
 // importer writes the features of one import into a layer, in one
@@ -70,10 +80,10 @@ type importer struct {
 	layer   string
 	last    int64 // the largest rid before the import; new rows come after it
 	stage   *stager
-	inOrder bool // whether every feature so far came in spatial order
-	lastKey uint64
+	run     spatialRun
 	n       int // features staged
-	written int // features written, the first of those staged
+	decided int // features written or set aside, the first of those staged
+	late    int // features set aside
 	props   map[string]bool
 	ids     idIndex
 	top     int64 // the largest rid after the last chunk written
@@ -83,7 +93,7 @@ type importer struct {
 
 // newImporter starts an import into layer in tx.
 func newImporter(ctx context.Context, tx *sql.Tx, layer string) (*importer, error) {
-	im := &importer{tx: tx, layer: layer, inOrder: true, props: map[string]bool{}, ids: idIndex{seed: maphash.MakeSeed()}}
+	im := &importer{tx: tx, layer: layer, props: map[string]bool{}, ids: idIndex{seed: maphash.MakeSeed()}}
 	if err := tx.QueryRowContext(ctx, maxRID).Scan(&im.last); err != nil {
 		return nil, err
 	}
@@ -92,8 +102,10 @@ func newImporter(ctx context.Context, tx *sql.Tx, layer string) (*importer, erro
 	if im.triggers, err = suspendTriggers(ctx, tx); err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, createStaging); err != nil {
-		return nil, err
+	for _, create := range []string{createStaging, createLate} {
+		if _, err := tx.ExecContext(ctx, create); err != nil {
+			return nil, err
+		}
 	}
 	im.stage, err = newStager(ctx, tx)
 	return im, err
@@ -106,8 +118,8 @@ func (im *importer) close() {
 	}
 }
 
-// add stages the next feature, and writes those staged while they keep
-// coming in spatial order, a chunk at a time.
+// add stages the next feature, and writes those staged that come in
+// spatial order, a chunk at a time.
 func (im *importer) add(ctx context.Context, r stagedRow) error {
 	if im.n++; im.n&1023 == 0 {
 		if err := ctx.Err(); err != nil {
@@ -118,25 +130,43 @@ func (im *importer) add(ctx context.Context, r stagedRow) error {
 		im.props[k] = true
 	}
 	im.ids.add(r.id, r.n)
-	im.inOrder = im.inOrder && r.hkey >= im.lastKey
-	im.lastKey = r.hkey
+	im.run.add(r.n, r.hkey)
 	if err := im.stage.add(ctx, r); err != nil {
 		return err
 	}
-	if im.inOrder && im.n-im.written >= importChunk {
-		return im.write(ctx, "n")
+	if im.run.ready() {
+		return im.writeRun(ctx, false)
 	}
 	return nil
 }
 
-// write moves the features staged since the last write into the layer,
-// in the order given, and adds the new ones to the R*Tree and the filter
-// values.
-func (im *importer) write(ctx context.Context, order string) error {
+// writeRun decides the next batch of features (all those left, at the
+// end), writes those in spatial order and sets the others aside.
+func (im *importer) writeRun(ctx context.Context, end bool) error {
+	upto, late := im.run.decide(end)
 	if err := im.stage.flush(ctx); err != nil {
 		return err
 	}
-	if err := im.move(ctx, order); err != nil {
+	if len(late) > 0 {
+		// ridList writes the features' numbers as json_each reads them.
+		if _, err := im.tx.ExecContext(ctx, addLate, ridList(late)); err != nil {
+			return err
+		}
+		im.late += len(late)
+	}
+	first := im.decided
+	im.decided = upto
+	if len(late) == upto-first {
+		return nil
+	}
+	return im.write(ctx, pickRun, "n", first, upto)
+}
+
+// write moves the staged features that pick (a WHERE clause on
+// import_staging, with args from ?2) gives into the layer, in the order
+// given, and adds the new ones to the R*Tree and the filter values.
+func (im *importer) write(ctx context.Context, pick, order string, args ...any) error {
+	if err := im.move(ctx, pick, order, args); err != nil {
 		return err
 	}
 	if _, err := im.tx.ExecContext(ctx, chunkRTree, im.layer, im.top); err != nil {
@@ -145,7 +175,6 @@ func (im *importer) write(ctx context.Context, order string) error {
 	if _, err := im.tx.ExecContext(ctx, chunkValues, im.top); err != nil {
 		return err
 	}
-	im.written = im.n
 	return im.tx.QueryRowContext(ctx, maxRID).Scan(&im.top)
 }
 
@@ -158,11 +187,11 @@ func (im *importer) write(ctx context.Context, order string) error {
 // moveStaging; the integrity check, which verifies CHECKs, passes over
 // the imports of every kind the tests make
 // (TestLargeImportKeepsValuesAndHistory).
-func (im *importer) move(ctx context.Context, order string) error {
+func (im *importer) move(ctx context.Context, pick, order string, args []any) error {
 	if _, err := im.tx.ExecContext(ctx, checksOff); err != nil {
 		return err
 	}
-	_, err := im.tx.ExecContext(ctx, fmt.Sprintf(moveStaging, order), im.layer, im.written)
+	_, err := im.tx.ExecContext(ctx, fmt.Sprintf(moveStaging, pick, order), append([]any{im.layer}, args...)...)
 	// On again whatever happened; if the transaction has ended already,
 	// checksBackOn sees to it.
 	if _, on := im.tx.ExecContext(context.WithoutCancel(ctx), checksOn); err == nil {
@@ -190,25 +219,35 @@ func (im *importer) finish(ctx context.Context) error {
 	if err := im.ids.check(ctx, im.tx); err != nil {
 		return err
 	}
-	if im.n > im.written {
-		order := "n"
-		if !im.inOrder && im.n >= spatialImportMin {
-			order = "hkey, n"
-		}
-		if err := im.write(ctx, order); err != nil {
-			return err
-		}
+	if err := im.writeRest(ctx); err != nil {
+		return err
 	}
 	im.stage.close()
 	im.stage = nil
 	steps := []struct {
 		query string
 		args  []any
-	}{{dropStaging, nil}, {bulkRevision, []any{im.last}}, {bulkHistory, []any{im.last}}}
+	}{{dropStaging, nil}, {dropLate, nil}, {bulkRevision, []any{im.last}}, {bulkHistory, []any{im.last}}}
 	for _, s := range steps {
 		if _, err := im.tx.ExecContext(ctx, s.query, s.args...); err != nil {
 			return err
 		}
 	}
 	return im.triggers.restore(ctx, im.tx)
+}
+
+// writeRest writes what finish finds staged: a small import whole, in
+// the file's order (none of it is written before the end); a large one's
+// last batch, then the features set aside, in spatial order.
+func (im *importer) writeRest(ctx context.Context) error {
+	if im.n < spatialImportMin {
+		return im.write(ctx, pickAll, "n")
+	}
+	if err := im.writeRun(ctx, true); err != nil {
+		return err
+	}
+	if im.late == 0 {
+		return nil
+	}
+	return im.write(ctx, pickLate, "hkey, n")
 }
