@@ -144,6 +144,9 @@ func (im *importer) add(ctx context.Context, r stagedRow) error {
 // end), writes those in spatial order and sets the others aside.
 func (im *importer) writeRun(ctx context.Context, end bool) error {
 	upto, late := im.run.decide(end)
+	if upto == 0 {
+		return nil // nothing was left to decide
+	}
 	if err := im.stage.flush(ctx); err != nil {
 		return err
 	}
