@@ -167,17 +167,20 @@ func TestSpatialRunSetsStraysAside(t *testing.T) {
 		name string
 		key  func(i int) uint64 // of the ith feature, from 1
 		late []int
+		next uint64 // where on the curve the features after the batch start
 	}{
-		{"in order", sorted, nil},
-		{"far strays first", func(i int) uint64 { return cmp.Or(map[int]uint64{1: far, 2: far, 3: far}[i], sorted(i)) }, []int{1, 2, 3}},
-		{"a stray back along the curve", func(i int) uint64 { return cmp.Or(map[int]uint64{500: 1}[i], sorted(i)) }, []int{500}},
+		{"in order", sorted, nil, 2 * far},
+		{"far strays first", func(i int) uint64 { return cmp.Or(map[int]uint64{1: far, 2: far, 3: far}[i], sorted(i)) }, []int{1, 2, 3}, 2 * far},
+		{"a stray back along the curve", func(i int) uint64 { return cmp.Or(map[int]uint64{500: 1}[i], sorted(i)) }, []int{500}, 2 * far},
 		{"ten far strays together", func(i int) uint64 {
 			if i > 4000 && i <= 4010 {
 				return far + uint64(i)
 			}
 			return sorted(i)
-		}, []int{4001, 4002, 4003, 4004, 4005, 4006, 4007, 4008, 4009, 4010}},
-		{"no order", func(i int) uint64 { return uint64((i * 7919) % 8209) }, seq(1, importChunk)},
+		}, []int{4001, 4002, 4003, 4004, 4005, 4006, 4007, 4008, 4009, 4010}, 2 * far},
+		// Far along the curve and in no order: those after it, back at
+		// its start, are in order all the same.
+		{"no order", func(i int) uint64 { return far + uint64((i*7919)%8209) }, seq(1, importChunk), 1000},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -202,7 +205,7 @@ func TestSpatialRunSetsStraysAside(t *testing.T) {
 			// The window left, then features in order after it, at the end:
 			// none of those is held back by what came before.
 			for i := size + 1; i <= size+100; i++ {
-				run.add(i, far*2+uint64(i))
+				run.add(i, tc.next+uint64(i))
 			}
 			upto, late = run.decide(true)
 			if upto != size+100 || slices.ContainsFunc(late, func(n int64) bool { return n > size }) {
