@@ -20,10 +20,10 @@ func (db *DB) Import(ctx context.Context, layer string, features []geodata.Featu
 
 // ImportStream is Import for a stream of any length: features are read
 // one at a time (an error from the stream aborts the import) and written
-// in one transaction, or not at all. Each is staged; those that come in
-// spatial (Hilbert) order are written a chunk at a time as the next are
-// decoded, and the others (strays in an ordered file, or a whole file in
-// no order) are written in that order at the end (see spatialRun), so
+// in one transaction, or not at all. Those that come in spatial
+// (Hilbert) order are written a chunk at a time as the next are decoded;
+// the others (strays in an ordered file, or a whole file in no order)
+// are staged and written in that order at the end (see spatialRun), so
 // rowids follow the map and a bbox query reads few pages. An empty
 // stream changes nothing. It returns how many features it wrote.
 func (db *DB) ImportStream(ctx context.Context, layer string, features iter.Seq2[geodata.Feature, error]) (int, error) {
@@ -103,14 +103,14 @@ const spatialImportMin = 1000
 // the pragma takes it), which holds the pages the import's inserts keep
 // coming back to (its indexes grow at a few places each, the R*Tree along
 // the map). The process holds some six times the cache at its peak
-// (pages, the rows the workers run ahead by, a sort of staged rows out of
-// order, the allocator's rounding): a million incidents, an export in
-// map order, took 182 MB with this cache; 64 MiB took 245 MB and no less
-// CPU.
+// (pages, the rows the workers run ahead by, the features waiting to be
+// decided on, a sort of staged rows out of order, the allocator's
+// rounding): a million incidents, an export in map order, took 194 MB
+// with this cache; 64 MiB took 243 MB and no less time.
 var importPragmas = []string{`PRAGMA temp_store = FILE`, `PRAGMA cache_size = -32768`}
 
 // stagedRow is one feature of an import, checked and encoded for the
-// staging table, with the names of its properties.
+// layer (or the staging table), with the names of its properties.
 type stagedRow struct {
 	featureRow
 	n    int

@@ -13,8 +13,9 @@ import (
 )
 
 // TestImportNamesTheFirstRepeatedID gives ids twice to features in key
-// order, out of it, across the two, across a chunk already written, and to
-// a feature the layer had already; the import names the first feature, in
+// order, out of it, across the two, across a chunk already written (the
+// repeat set aside or written in order too), and to a feature the layer
+// had already; the import names the first feature, in
 // file order, whose id an earlier one used, and writes nothing.
 func TestImportNamesTheFirstRepeatedID(t *testing.T) {
 	props := map[string]any{"date": "2024-01-01", "category": "attack"}
@@ -44,12 +45,19 @@ func TestImportNamesTheFirstRepeatedID(t *testing.T) {
 	for i := range importChunk + 10 {
 		chunk = append(chunk, item{fmt.Sprintf("c-%05d", i), east})
 	}
-	chunk = append(chunk, item{"c-00002", west})
-	tests = append(tests, struct {
-		name  string
-		items []item
-		want  string
-	}{"one in a chunk written, one after", chunk, fmt.Sprintf(`feature %d (id "c-00002"): id already used by feature 3`, importChunk+11)})
+	// The repeat comes back along the curve and is set aside, or at the
+	// same place and is written in order too, over the first.
+	for _, tail := range []struct {
+		name string
+		at   orb.Point
+	}{{"one in a chunk written, one after", west}, {"both written in order", east}} {
+		tests = append(tests, struct {
+			name  string
+			items []item
+			want  string
+		}{tail.name, append(slices.Clone(chunk), item{"c-00002", tail.at}),
+			fmt.Sprintf(`feature %d (id "c-00002"): id already used by feature 3`, importChunk+11)})
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			db := seeded(t)

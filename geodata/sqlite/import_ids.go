@@ -12,8 +12,8 @@ import (
 
 // idIndex finds an import that gives one id to two features without
 // holding the ids: it keeps an 8-byte hash of each with the feature's
-// position, and reads ids from the staging table only where two hashes
-// agree.
+// position, and reads ids from the import's table of them (import_ids)
+// only where two hashes agree.
 type idIndex struct {
 	seed   maphash.Seed
 	hashes []idHash
@@ -80,8 +80,8 @@ func (x *idIndex) repeatIn(ctx context.Context, tx *sql.Tx, group []idHash) (rep
 	return repeat{}, nil
 }
 
-// idOf reads the id of the nth feature back from the staging table.
+// idOf reads the id of the nth feature back.
 func (x *idIndex) idOf(ctx context.Context, tx *sql.Tx, n int) (string, error) {
 	var id string
-	return id, tx.QueryRowContext(ctx, `SELECT id FROM import_staging WHERE n = ?`, n).Scan(&id)
+	return id, tx.QueryRowContext(ctx, `SELECT id FROM temp.import_ids WHERE n = ?`, n).Scan(&id)
 }

@@ -4,41 +4,36 @@ import (
 	"context"
 	"database/sql"
 	sqldriver "database/sql/driver"
-	"fmt"
 	"hash/maphash"
 )
 
 const (
-	// Features wait in a temporary table of the write connection, which
-	// belongs to the transaction: a failure or a kill leaves nothing of
-	// it.
+	// The features set aside to be written at the end (see spatialRun)
+	// wait in a temporary table of the write connection, which belongs to
+	// the transaction: a failure or a kill leaves nothing of it. So do
+	// the ids of all the import's features.
 	createStaging = `CREATE TEMP TABLE import_staging (
 	n INTEGER PRIMARY KEY, hkey INTEGER NOT NULL, id TEXT NOT NULL,
 	properties TEXT NOT NULL, geometry BLOB NOT NULL,
 	minx REAL NOT NULL, miny REAL NOT NULL, maxx REAL NOT NULL, maxy REAL NOT NULL,
 	t_start INTEGER, t_end INTEGER)`
-	// The features set aside to be written at the end (see spatialRun).
-	createLate = `CREATE TEMP TABLE import_late (n INTEGER PRIMARY KEY)`
-	addLate    = `INSERT INTO import_late (n) SELECT value FROM json_each(?)`
-	// moveStaging writes the staged features that a WHERE clause picks,
-	// each replacing the layer's feature with its id; the WHERE also tells
-	// the parser the ON CONFLICT belongs to the INSERT.
-	moveStaging = `INSERT INTO features
-	(layer, id, origin, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
-SELECT ?1, id, 'import', properties, geometry, minx, miny, maxx, maxy, t_start, t_end
-FROM import_staging WHERE %s ORDER BY %s
-ON CONFLICT (layer, id) DO UPDATE SET
+	createIDs = `CREATE TEMP TABLE import_ids (n INTEGER PRIMARY KEY, id TEXT NOT NULL)`
+	// replaceFeature makes a feature written by an import replace the
+	// layer's feature with its id.
+	replaceFeature = `ON CONFLICT (layer, id) DO UPDATE SET
 	origin = 'import', properties = excluded.properties, geometry = excluded.geometry,
 	minx = excluded.minx, miny = excluded.miny, maxx = excluded.maxx, maxy = excluded.maxy,
 	t_start = excluded.t_start, t_end = excluded.t_end`
-	// What a move picks: the features of a batch that came in order (those
-	// after the ?2nd up to the ?3rd, but those set aside), those set aside,
-	// and all of them.
-	pickRun     = `n > ?2 AND n <= ?3 AND n NOT IN (SELECT n FROM temp.import_late)`
-	pickLate    = `n IN (SELECT n FROM temp.import_late)`
-	pickAll     = `n > 0`
+	// moveStaging writes the features set aside into the layer, in the
+	// map's order; the WHERE tells the parser the ON CONFLICT belongs to
+	// the INSERT.
+	moveStaging = `INSERT INTO features
+	(layer, id, origin, properties, geometry, minx, miny, maxx, maxy, t_start, t_end)
+SELECT ?1, id, 'import', properties, geometry, minx, miny, maxx, maxy, t_start, t_end
+FROM import_staging WHERE n > 0 ORDER BY hkey, n
+` + replaceFeature
 	dropStaging = `DROP TABLE temp.import_staging`
-	dropLate    = `DROP TABLE temp.import_late`
+	dropIDs     = `DROP TABLE temp.import_ids`
 	checksOff   = `PRAGMA ignore_check_constraints = ON`
 	checksOn    = `PRAGMA ignore_check_constraints = OFF`
 
@@ -67,26 +62,30 @@ ON CONFLICT (layer, id, gen) DO UPDATE
 SET op = CASE WHEN before_geometry IS NULL THEN 'create' ELSE 'replace' END`
 )
 
-// importChunk is how many features an import stages before it writes
-// those of them that come in spatial order: enough that each write is
-// one statement over many rows, few enough that the workers, which run
-// ahead by as many, hold some ten megabytes.
+// importChunk is how many features an import decides on at a time,
+// writing those that come in spatial order and setting the others
+// aside: enough that each write of the R*Tree and the filter values is
+// one statement over many rows, few enough that the features waiting,
+// and as many the workers run ahead by, hold some ten megabytes.
 const importChunk = 8192
 
 // importer writes the features of one import into a layer, in one
 // transaction.
 type importer struct {
-	tx      *sql.Tx
-	layer   string
-	last    int64 // the largest rid before the import; new rows come after it
-	stage   *stager
-	run     spatialRun
-	n       int // features staged
-	decided int // features written or set aside, the first of those staged
+	tx    *sql.Tx
+	layer string
+	last  int64 // the largest rid before the import; new rows come after it
+	run   spatialRun
+	// pending holds the features not yet decided on, in file order.
+	pending []stagedRow
+	n       int // features read
 	late    int // features set aside
 	props   map[string]bool
 	ids     idIndex
 	top     int64 // the largest rid after the last chunk written
+	// The inserts: features into the layer, those set aside into the
+	// staging table, every feature's id into import_ids.
+	features, stage, idRows *batcher
 	// triggers are the insert triggers suspended for the import.
 	triggers *suspendedTriggers
 }
@@ -102,24 +101,33 @@ func newImporter(ctx context.Context, tx *sql.Tx, layer string) (*importer, erro
 	if im.triggers, err = suspendTriggers(ctx, tx); err != nil {
 		return nil, err
 	}
-	for _, create := range []string{createStaging, createLate} {
+	for _, create := range []string{createStaging, createIDs} {
 		if _, err := tx.ExecContext(ctx, create); err != nil {
 			return nil, err
 		}
 	}
-	im.stage, err = newStager(ctx, tx)
-	return im, err
+	for _, b := range []struct {
+		to     **batcher
+		insert func(int) string
+	}{{&im.features, insertFeatures}, {&im.stage, insertStaging}, {&im.idRows, insertIDs}} {
+		if *b.to, err = newBatcher(ctx, tx, b.insert); err != nil {
+			return nil, err
+		}
+	}
+	return im, nil
 }
 
-// close releases the importer's statement.
+// close releases the importer's statements.
 func (im *importer) close() {
-	if im.stage != nil {
-		im.stage.close()
+	for _, b := range []*batcher{im.features, im.stage, im.idRows} {
+		if b != nil {
+			b.close()
+		}
 	}
 }
 
-// add stages the next feature, and writes those staged that come in
-// spatial order, a chunk at a time.
+// add takes the next feature, and writes those that come in spatial
+// order, a chunk at a time.
 func (im *importer) add(ctx context.Context, r stagedRow) error {
 	if im.n++; im.n&1023 == 0 {
 		if err := ctx.Err(); err != nil {
@@ -130,10 +138,11 @@ func (im *importer) add(ctx context.Context, r stagedRow) error {
 		im.props[k] = true
 	}
 	im.ids.add(r.id, r.n)
-	im.run.add(r.n, r.hkey)
-	if err := im.stage.add(ctx, r); err != nil {
+	if err := im.idRows.add(ctx, r.n, r.id); err != nil {
 		return err
 	}
+	im.run.add(r.n, r.hkey)
+	im.pending = append(im.pending, r)
 	if im.run.ready() {
 		return im.writeRun(ctx, false)
 	}
@@ -141,37 +150,57 @@ func (im *importer) add(ctx context.Context, r stagedRow) error {
 }
 
 // writeRun decides the next batch of features (all those left, at the
-// end), writes those in spatial order and sets the others aside.
+// end), writes those in spatial order and stages the others.
 func (im *importer) writeRun(ctx context.Context, end bool) error {
 	upto, late := im.run.decide(end)
 	if upto == 0 {
 		return nil // nothing was left to decide
 	}
-	if err := im.stage.flush(ctx); err != nil {
-		return err
+	size := 0
+	for size < len(im.pending) && im.pending[size].n <= upto {
+		size++
 	}
-	if len(late) > 0 {
-		// ridList writes the features' numbers as json_each reads them.
-		if _, err := im.tx.ExecContext(ctx, addLate, ridList(late)); err != nil {
-			return err
+	batch, inOrder := im.pending[:size], make([]stagedRow, 0, size-len(late))
+	for _, r := range batch {
+		if len(late) > 0 && late[0] == int64(r.n) {
+			late = late[1:]
+			if err := im.stage.add(ctx, stagingArgs(r)...); err != nil {
+				return err
+			}
+			im.late++
+			continue
 		}
-		im.late += len(late)
+		inOrder = append(inOrder, r)
 	}
-	first := im.decided
-	im.decided = upto
-	if len(late) == upto-first {
-		return nil
-	}
-	return im.write(ctx, pickRun, "n", first, upto)
+	rest := copy(im.pending, im.pending[size:])
+	clear(im.pending[rest:]) // the rows written go with their batch
+	im.pending = im.pending[:rest]
+	return im.write(ctx, inOrder)
 }
 
-// write moves the staged features that pick (a WHERE clause on
-// import_staging, with args from ?2) gives into the layer, in the order
-// given, and adds the new ones to the R*Tree and the filter values.
-func (im *importer) write(ctx context.Context, pick, order string, args ...any) error {
-	if err := im.move(ctx, pick, order, args); err != nil {
+// write writes rows into the layer, in the order given, and adds the new
+// ones to the R*Tree and the filter values.
+func (im *importer) write(ctx context.Context, rows []stagedRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	err := im.withoutChecks(ctx, func() error {
+		for _, r := range rows {
+			if err := im.features.add(ctx, featureArgs(im.layer, r)...); err != nil {
+				return err
+			}
+		}
+		return im.features.flush(ctx)
+	})
+	if err != nil {
 		return err
 	}
+	return im.index(ctx)
+}
+
+// index adds the features written since the last chunk to the R*Tree and
+// the filter values.
+func (im *importer) index(ctx context.Context) error {
 	if _, err := im.tx.ExecContext(ctx, chunkRTree, im.layer, im.top); err != nil {
 		return err
 	}
@@ -181,20 +210,19 @@ func (im *importer) write(ctx context.Context, pick, order string, args ...any) 
 	return im.tx.QueryRowContext(ctx, maxRID).Scan(&im.top)
 }
 
-// move writes the features staged since the last write into the layer,
-// in the order given, with the CHECKs of features turned off: checking
-// that each row's properties are JSON (json_valid, a full parse) was a
-// fifth of the statement's work. Every staged row comes from
-// encodeFeature, whose properties json.Marshal wrote, whose dates are
-// both there or both not, and whose origin is the constant in
-// moveStaging; the integrity check, which verifies CHECKs, passes over
-// the imports of every kind the tests make
+// withoutChecks runs write, which writes an import's features, with the
+// CHECKs of features turned off: checking that each row's properties are
+// JSON (json_valid, a full parse) was a fifth of the work of writing
+// them. Every row comes from encodeFeature, whose properties json.Marshal
+// wrote, whose dates are both there or both not, and whose origin is the
+// constant in insertFeatures and moveStaging; the integrity check, which
+// verifies CHECKs, passes over the imports of every kind the tests make
 // (TestLargeImportKeepsValuesAndHistory).
-func (im *importer) move(ctx context.Context, pick, order string, args []any) error {
+func (im *importer) withoutChecks(ctx context.Context, write func() error) error {
 	if _, err := im.tx.ExecContext(ctx, checksOff); err != nil {
 		return err
 	}
-	_, err := im.tx.ExecContext(ctx, fmt.Sprintf(moveStaging, pick, order), append([]any{im.layer}, args...)...)
+	err := write()
 	// On again whatever happened; if the transaction has ended already,
 	// checksBackOn sees to it.
 	if _, on := im.tx.ExecContext(context.WithoutCancel(ctx), checksOn); err == nil {
@@ -212,25 +240,31 @@ func checksBackOn(conn *sql.Conn) {
 	}
 }
 
-// finish checks the import's ids, writes the rest of what was staged (in
-// spatial order when there is much of it, in file order when not) and
-// the history of the new features, and restores the insert triggers.
+// finish writes what is left (in spatial order when there is much of
+// it, in file order when not), checks the import's ids, writes the
+// features set aside and the history of the new features, and restores
+// the insert triggers.
 func (im *importer) finish(ctx context.Context) error {
-	if err := im.stage.flush(ctx); err != nil {
+	if err := im.writeRest(ctx); err != nil {
 		return err
+	}
+	for _, b := range []*batcher{im.stage, im.idRows} {
+		if err := b.flush(ctx); err != nil {
+			return err
+		}
 	}
 	if err := im.ids.check(ctx, im.tx); err != nil {
 		return err
 	}
-	if err := im.writeRest(ctx); err != nil {
+	if err := im.writeLate(ctx); err != nil {
 		return err
 	}
-	im.stage.close()
-	im.stage = nil
+	im.close()
+	im.features, im.stage, im.idRows = nil, nil, nil
 	steps := []struct {
 		query string
 		args  []any
-	}{{dropStaging, nil}, {dropLate, nil}, {bulkRevision, []any{im.last}}, {bulkHistory, []any{im.last}}}
+	}{{dropStaging, nil}, {dropIDs, nil}, {bulkRevision, []any{im.last}}, {bulkHistory, []any{im.last}}}
 	for _, s := range steps {
 		if _, err := im.tx.ExecContext(ctx, s.query, s.args...); err != nil {
 			return err
@@ -239,18 +273,29 @@ func (im *importer) finish(ctx context.Context) error {
 	return im.triggers.restore(ctx, im.tx)
 }
 
-// writeRest writes what finish finds staged: a small import whole, in
-// the file's order (none of it is written before the end); a large one's
-// last batch, then the features set aside, in spatial order.
+// writeRest writes the features not yet decided on: a small import
+// whole, in the file's order (none of it is written before the end); a
+// large one's last batch, whose strays it stages.
 func (im *importer) writeRest(ctx context.Context) error {
 	if im.n < spatialImportMin {
-		return im.write(ctx, pickAll, "n")
+		rows := im.pending
+		im.pending = nil
+		return im.write(ctx, rows)
 	}
-	if err := im.writeRun(ctx, true); err != nil {
-		return err
-	}
+	return im.writeRun(ctx, true)
+}
+
+// writeLate writes the features set aside, in the map's order.
+func (im *importer) writeLate(ctx context.Context) error {
 	if im.late == 0 {
 		return nil
 	}
-	return im.write(ctx, pickLate, "hkey, n")
+	err := im.withoutChecks(ctx, func() error {
+		_, err := im.tx.ExecContext(ctx, moveStaging, im.layer)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return im.index(ctx)
 }
