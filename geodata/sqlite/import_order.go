@@ -45,7 +45,7 @@ func (s *spatialRun) ready() bool {
 // decide decides the next batch, importChunk features or, at the end of
 // the file, all those left. It returns the number of the batch's last
 // feature and those of the features out of order.
-func (s *spatialRun) decide(end bool) (upto int, late []int64) {
+func (s *spatialRun) decide(end bool) (upto int, late []int) {
 	size := min(importChunk, len(s.pending))
 	if end {
 		size = len(s.pending)
@@ -79,7 +79,7 @@ func (s *spatialRun) decide(end bool) (upto int, late []int64) {
 	}
 	for i, k := range batch {
 		if whole || !inOrder[i] {
-			late = append(late, int64(k.n))
+			late = append(late, k.n)
 		}
 	}
 	upto = batch[size-1].n

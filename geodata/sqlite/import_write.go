@@ -160,9 +160,10 @@ func (im *importer) writeRun(ctx context.Context, end bool) error {
 	for size < len(im.pending) && im.pending[size].n <= upto {
 		size++
 	}
-	batch, inOrder := im.pending[:size], make([]stagedRow, 0, size-len(late))
-	for _, r := range batch {
-		if len(late) > 0 && late[0] == int64(r.n) {
+	// The batch's features in order are gathered at its front, in place.
+	inOrder := im.pending[:0]
+	for _, r := range im.pending[:size] {
+		if len(late) > 0 && late[0] == r.n {
 			late = late[1:]
 			if err := im.stage.add(ctx, stagingArgs(r)...); err != nil {
 				return err
@@ -172,10 +173,13 @@ func (im *importer) writeRun(ctx context.Context, end bool) error {
 		}
 		inOrder = append(inOrder, r)
 	}
+	if err := im.write(ctx, inOrder); err != nil {
+		return err
+	}
 	rest := copy(im.pending, im.pending[size:])
 	clear(im.pending[rest:]) // the rows written go with their batch
 	im.pending = im.pending[:rest]
-	return im.write(ctx, inOrder)
+	return nil
 }
 
 // write writes rows into the layer, in the order given, and adds the new

@@ -195,11 +195,7 @@ func TestSpatialRunSetsStraysAside(t *testing.T) {
 			if upto != importChunk {
 				t.Errorf("decided up to %d, want %d", upto, importChunk)
 			}
-			want := make([]int64, len(tc.late))
-			for i, n := range tc.late {
-				want[i] = int64(n)
-			}
-			if !slices.Equal(late, want) {
+			if want := tc.late; !slices.Equal(late, want) {
 				t.Errorf("set aside %d: %v, want %d: %v", len(late), late[:min(len(late), 12)], len(want), want[:min(len(want), 12)])
 			}
 			// The window left, then features in order after it, at the end:
@@ -208,7 +204,7 @@ func TestSpatialRunSetsStraysAside(t *testing.T) {
 				run.add(i, tc.next+uint64(i))
 			}
 			upto, late = run.decide(true)
-			if upto != size+100 || slices.ContainsFunc(late, func(n int64) bool { return n > size }) {
+			if upto != size+100 || slices.ContainsFunc(late, func(n int) bool { return n > size }) {
 				t.Errorf("at the end: decided up to %d, set aside %v; want %d, and none past %d", upto, late, size+100, size)
 			}
 		})
